@@ -1,0 +1,20 @@
+"""The in-kernel Redis 7.0 engine. Importing this package fills the command table."""
+
+from . import (  # noqa: F401  (each module registers its commands)
+    bitops,
+    expire,
+    hashes,
+    keys,
+    lists,
+    multi,
+    server_cmds,
+    sets,
+    strings,
+    zsets,
+)
+from .connection import Client
+from .errors import ReplyError
+from .reply import NULL_ARRAY, RSet, Status, Verbatim
+from .server import Engine
+
+__all__ = ["NULL_ARRAY", "Client", "Engine", "RSet", "ReplyError", "Status", "Verbatim"]

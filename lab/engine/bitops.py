@@ -1,0 +1,1 @@
+"""bitops commands (being written)."""

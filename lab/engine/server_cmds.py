@@ -1,0 +1,1 @@
+"""server_cmds commands (being written)."""
