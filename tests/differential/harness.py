@@ -171,7 +171,7 @@ class Differ:
     def __init__(self, server: RedisServer, resp: int = 2):
         self.server = server
         self.real = RawConnection("127.0.0.1", server.port)
-        self.engine = Engine()
+        self.engine = Engine(config={"enable-debug-command": "yes"})
         self.client = self.engine.default_client
         self.resp = resp
         self._config_restore: dict[bytes, bytes] = {}
