@@ -1,0 +1,1 @@
+"""ipywidgets + plotly views of lab objects. Views ask ``lab`` for data and draw it."""
