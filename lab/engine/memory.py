@@ -1,0 +1,320 @@
+"""The memory model: allocation sizes of keys and values (``object.c:objectComputeSize``,
+``sds.h``, ``listpack.c``, jemalloc 5.3 size classes).
+
+Values live in Python structures; their *Redis* size is computed from their contents the
+way Redis lays them out, so ``MEMORY USAGE`` tracks a real 7.0 server (see
+``shared/redis-internals.md`` §7.4 for the measured ground truth these functions are
+tested against).
+
+Two views, as in Redis:
+
+* ``memory_usage(key, obj, samples)`` is what ``MEMORY USAGE`` prints: objectComputeSize
+  (averaging the first ``samples`` elements of big collections, like Redis) + the key's sds
+  + ``sizeof(dictEntry)`` = 24. It ignores the expires entry and the db's bucket array.
+* ``key_footprint(key, obj)`` is what the key adds to ``used_memory``: the same
+  allocations with jemalloc's real 32-byte slot for every dictEntry (24 B requested).
+  The db's bucket arrays and the expires dict are accounted per database
+  (``db_overhead``). Measured: 88 B per ``SET k000001 v`` key, +40 B with a TTL.
+
+How the model differs from Redis: quicklist nodes are packed greedily head to tail (exact
+for lists built by RPUSH; other histories split nodes differently); a hashtable's bucket
+count is the size a dict grown one insert at a time would have (``scan.table_size``), not
+counting the second table of an incremental rehash still in progress; APPEND's greedy
+sds preallocation is not modelled (raw strings are exact-size).
+"""
+
+from __future__ import annotations
+
+from .objects import RObj, string_encoding
+from .scan import table_size
+from .util import string2ll
+
+# sizeof() on x86-64 (server.h, dict.h, quicklist.h, t_zset.c)
+ROBJ = 16
+DICT = 56
+DICT_ENTRY = 24  # what objectComputeSize counts
+DICT_ENTRY_ALLOC = 32  # what jemalloc really hands out for it (24 B requested)
+QUICKLIST = 40
+QUICKLIST_NODE = 40
+ZSET = 16
+ZSKIPLIST = 32
+ZSKIPLIST_MAXLEVEL = 32
+ZSKIPLIST_P = 0.25
+ZSL_HEADER_NODE = 24 + 16 * ZSKIPLIST_MAXLEVEL  # 536 requested -> 640
+POINTER = 8
+
+LP_HDR_SIZE = 6
+LP_EOF = 1
+INTSET_HEADER = 8
+QUICKLIST_SIZE_SAFETY_LIMIT = 8192
+QUICKLIST_SIZE_ESTIMATE_OVERHEAD = 8
+QUICKLIST_OPTIMIZATION_LEVEL = (4096, 8192, 16384, 32768, 65536)
+OBJ_MEMORY_USAGE_DEFAULT_SAMPLES = 5
+
+
+def jemalloc_size(n: int) -> int:
+    """Usable size jemalloc 5.3 (x86-64) returns for a request of ``n`` bytes.
+
+    >>> [jemalloc_size(n) for n in (1, 9, 17, 21, 49, 87, 129, 536, 797, 5000)]
+    [8, 16, 32, 32, 64, 96, 160, 640, 896, 5120]
+    """
+    if n <= 8:
+        return 8
+    if n <= 128:
+        return (n + 15) & ~15
+    # four classes per power of two: (2^k, 2^(k+1)] split into steps of 2^(k-2)
+    k = (n - 1).bit_length() - 1  # 2^k < n <= 2^(k+1)
+    step = 1 << (k - 2)
+    return ((n + step - 1) // step) * step
+
+
+def sds_header(length: int, empty_is_type8: bool = True) -> int:
+    """Header bytes of an sds of ``length`` (sdsReqType): 1/3/5/9/17."""
+    if length < 32:
+        return 3 if (length == 0 and empty_is_type8) else 1
+    if length < 256:
+        return 3
+    if length < 65536:
+        return 5
+    if length < 1 << 32:
+        return 9
+    return 17
+
+
+def sds_alloc(length: int) -> int:
+    """jemalloc size of an exact-size sds (``sdsnewlen``): header + data + NUL.
+
+    >>> sds_alloc(2), sds_alloc(45), sds_alloc(100)
+    (8, 64, 112)
+    """
+    return jemalloc_size(sds_header(length) + length + 1)
+
+
+def embstr_alloc(length: int) -> int:
+    """robj + sdshdr8 + data + NUL in one allocation (length <= 44 fits 64 B)."""
+    return jemalloc_size(ROBJ + 3 + length + 1)
+
+
+def string_value_size(v: bytes, enc: str | None) -> int:
+    """objectComputeSize for a string: int 16, embstr one allocation, raw robj + sds."""
+    e = enc if enc is not None else string_encoding(v)
+    if e == "int":
+        return ROBJ
+    if e == "embstr":
+        return embstr_alloc(len(v))
+    return ROBJ + sds_alloc(len(v))
+
+
+# -- listpack ---------------------------------------------------------------------------
+def _lp_backlen(l: int) -> int:
+    if l <= 127:
+        return 1
+    if l < 16383:
+        return 2
+    if l < 2097151:
+        return 3
+    if l < 268435455:
+        return 4
+    return 5
+
+
+def lp_int_entry(v: int) -> int:
+    """Encoding+data bytes of an integer listpack entry."""
+    if 0 <= v <= 127:
+        return 1
+    if -4096 <= v <= 4095:
+        return 2
+    if -32768 <= v <= 32767:
+        return 3
+    if -8388608 <= v <= 8388607:
+        return 4
+    if -2147483648 <= v <= 2147483647:
+        return 5
+    return 9
+
+
+def lp_entry_size(b: bytes) -> int:
+    """Total bytes of one listpack entry holding ``b`` (integers stored as integers).
+
+    >>> lp_entry_size(b"f0"), lp_entry_size(b"7"), lp_entry_size(b"x" * 64)
+    (4, 2, 67)
+    """
+    n = len(b)
+    if n <= 20:
+        iv = string2ll(b)
+        if iv is not None:
+            return lp_int_entry(iv) + 1
+    if n <= 63:
+        l = 1 + n
+    elif n <= 4095:
+        l = 2 + n
+    else:
+        l = 5 + n
+    return l + _lp_backlen(l)
+
+
+def lp_double_entry_size(score: float) -> int:
+    """A zset score in a listpack: integral scores as integers, others as their
+    shortest repr string (``d2string``/``%.17g`` shortest round-trip)."""
+    if score == int(score) and abs(score) < 2**63 and score == score:
+        return lp_int_entry(int(score)) + 1
+    return lp_entry_size(_d2string(score))
+
+
+def _d2string(d: float) -> bytes:
+    if d == float("inf"):
+        return b"inf"
+    if d == float("-inf"):
+        return b"-inf"
+    return repr(d).encode()
+
+
+def listpack_bytes(entry_sizes_total: int) -> int:
+    return LP_HDR_SIZE + entry_sizes_total + LP_EOF
+
+
+# -- quicklist --------------------------------------------------------------------------
+def quicklist_node_limit(fill: int) -> int | None:
+    """Byte limit per node for a negative ``list-max-listpack-size`` (None if count-based)."""
+    if fill < 0:
+        return QUICKLIST_OPTIMIZATION_LEVEL[min(-fill, 5) - 1]
+    return None
+
+
+def quicklist_nodes(items, fill: int = -2) -> list[int]:
+    """Listpack byte sizes of the nodes a quicklist built by RPUSH of ``items`` has.
+
+    Follows ``_quicklistNodeAllowInsert``: a node takes one more element while
+    ``node bytes + len(element) + 8`` stays within the fill's byte limit (or, for a
+    positive fill, while it has fewer than ``fill`` entries and stays under 8 KB)."""
+    limit = quicklist_node_limit(fill)
+    nodes: list[int] = []
+    cur = -1
+    count = 0
+    for it in items:
+        esz = lp_entry_size(it)
+        if cur >= 0:
+            new_sz = cur + len(it) + QUICKLIST_SIZE_ESTIMATE_OVERHEAD
+            if limit is not None:
+                allow = new_sz <= limit
+            else:
+                allow = new_sz <= QUICKLIST_SIZE_SAFETY_LIMIT and count < fill
+            if allow:
+                cur += esz
+                count += 1
+                continue
+            nodes.append(cur)
+        cur = LP_HDR_SIZE + LP_EOF + esz
+        count = 1
+    if cur >= 0:
+        nodes.append(cur)
+    return nodes
+
+
+# -- objectComputeSize --------------------------------------------------------------------
+def _avg_first(values, samples: int, total: int) -> float:
+    """Redis's estimate: the average of the first ``samples`` items times ``total``
+    (samples 0 = every item)."""
+    s = 0
+    n = 0
+    for v in values:
+        s += v
+        n += 1
+        if samples and n >= samples:
+            break
+    return (s / n) * total if n else 0
+
+
+def object_compute_size(obj: RObj, samples: int = OBJ_MEMORY_USAGE_DEFAULT_SAMPLES,
+                        fill: int = -2, entry: int = DICT_ENTRY) -> int:
+    """``objectComputeSize``: the value's allocations (``entry`` = dictEntry size used)."""
+    t = obj.type
+    enc = obj.encoding
+    v = obj.val
+    if t == "string":
+        return string_value_size(v, obj.enc)
+    if t == "list":
+        nodes = quicklist_nodes(v, fill)
+        per = (QUICKLIST_NODE + jemalloc_size(n) for n in nodes)
+        return int(ROBJ + QUICKLIST + _avg_first(per, samples, len(nodes)))
+    if t == "set":
+        if enc == "intset":
+            width = 2
+            for m in v:
+                iv = int(m)
+                if not -32768 <= iv <= 32767:
+                    width = 4 if -2147483648 <= iv <= 2147483647 and width < 8 else 8
+                    if width == 8:
+                        break
+            return ROBJ + jemalloc_size(INTSET_HEADER + width * len(v))
+        slots = table_size(len(v))
+        per = (entry + sds_alloc(len(m)) for m in v)
+        return int(ROBJ + DICT + POINTER * slots + _avg_first(per, samples, len(v)))
+    if t == "hash":
+        if enc == "listpack":
+            total = sum(lp_entry_size(f) + lp_entry_size(x) for f, x in v.items())
+            return ROBJ + jemalloc_size(listpack_bytes(total))
+        slots = table_size(len(v))
+        per = (sds_alloc(len(f)) + sds_alloc(len(x)) + entry for f, x in v.items())
+        return int(ROBJ + DICT + POINTER * slots + _avg_first(per, samples, len(v)))
+    if t == "zset":
+        items = list(_zset_items(v))
+        if enc == "listpack":
+            total = sum(lp_entry_size(m) + lp_double_entry_size(s) for m, s in items)
+            return ROBJ + jemalloc_size(listpack_bytes(total))
+        slots = table_size(len(items))
+        per = (sds_alloc(len(m)) + entry + jemalloc_size(24 + 16 * zsl_level(m)) for m, _ in items)
+        return int(ROBJ + ZSET + ZSKIPLIST + DICT + POINTER * slots + jemalloc_size(ZSL_HEADER_NODE)
+                   + _avg_first(per, samples, len(items)))
+    return ROBJ
+
+
+def _zset_items(v):
+    items = getattr(v, "items", None)
+    if items is not None:
+        return items()
+    return iter(v)
+
+
+def zsl_level(member: bytes) -> int:
+    """A skiplist node's level (p = 1/4, max 32). Redis draws it at random; the model
+    derives it from the member's bytes so a value's size is reproducible."""
+    import zlib
+
+    h = zlib.crc32(member) | (1 << 32)
+    level = 1
+    while (h & 3) == 0 and level < ZSKIPLIST_MAXLEVEL:
+        level += 1
+        h >>= 2
+    return level
+
+
+def memory_usage(key: bytes, obj: RObj, samples: int = OBJ_MEMORY_USAGE_DEFAULT_SAMPLES,
+                 fill: int = -2) -> int:
+    """``MEMORY USAGE key [SAMPLES n]``.
+
+    >>> from lab.engine.objects import RObj
+    >>> memory_usage(b"k1", RObj("string", None, b"x")), memory_usage(b"kint", RObj("string", None, b"123"))
+    (64, 48)
+    >>> memory_usage(b"h10", RObj("hash", "listpack", {b"f%d" % i: b"v%d" % i for i in range(10)}))
+    144
+    """
+    return object_compute_size(obj, samples, fill) + sds_alloc(len(key)) + DICT_ENTRY
+
+
+def key_footprint(key: bytes, obj: RObj, fill: int = -2) -> int:
+    """What one key adds to ``used_memory`` (exact: every element counted, 32 B entries).
+
+    >>> key_footprint(b"k000001", RObj("string", None, b"v"))
+    80
+    """
+    return (object_compute_size(obj, 0, fill, DICT_ENTRY_ALLOC) + sds_alloc(len(key))
+            + DICT_ENTRY_ALLOC)
+
+
+def db_overhead(n_keys: int, n_expires: int) -> int:
+    """A database's bucket arrays and expires entries: 8 B per main-dict bucket, and per
+    key with a TTL an expires dictEntry (32) plus its bucket (8)."""
+    main = POINTER * table_size(n_keys) if n_keys else 0
+    exp = (POINTER * table_size(n_expires) + DICT_ENTRY_ALLOC * n_expires) if n_expires else 0
+    return main + exp
