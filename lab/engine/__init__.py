@@ -6,6 +6,7 @@ from . import (  # noqa: F401  (each module registers its commands)
     hashes,
     keys,
     lists,
+    memory,
     multi,
     server_cmds,
     sets,

@@ -29,7 +29,7 @@ LOOKUP_NOEXPIRE = 1 << 4
 class RedisDb:
     """One of the 16 databases: ``dict`` key -> RObj and ``expires`` key -> unix ms."""
 
-    __slots__ = ("avg_ttl", "dict", "engine", "expires", "expires_cursor", "id")
+    __slots__ = ("avg_ttl", "dict", "engine", "expires", "expires_cursor", "id", "mem_dirty")
 
     def __init__(self, dbid: int, engine: Engine):
         self.id = dbid
@@ -38,6 +38,8 @@ class RedisDb:
         self.expires: dict[bytes, int] = {}
         self.avg_ttl = 0
         self.expires_cursor = 0
+        # keys whose memory footprint must be re-measured (memory.MemoryTracker)
+        self.mem_dirty: set[bytes] = set()
 
     def __len__(self) -> int:
         return len(self.dict)
@@ -108,7 +110,7 @@ class RedisDb:
         else:
             self.add(key, obj)
         if not keepttl and self.expires:
-            self.expires.pop(key, None)
+            self.remove_expire(key)
         if signal:
             self.signal_modified(key)
 
@@ -122,7 +124,9 @@ class RedisDb:
         return True
 
     def signal_modified(self, key: bytes) -> None:
-        """``signalModifiedKey``: touch WATCHers. Called by every successful write."""
+        """``signalModifiedKey``: touch WATCHers, mark the key's memory footprint for
+        re-measurement. Called by every successful write."""
+        self.mem_dirty.add(key)
         watched = self.engine.watched_keys
         if watched:
             clients = watched.get((self.id, key))
@@ -137,9 +141,17 @@ class RedisDb:
 
     def set_expire(self, key: bytes, when_ms: int) -> None:
         self.expires[key] = when_ms
+        idx = self.engine.evict_state.expire_indexes
+        if idx is not None:
+            idx[self.id].add(key)
 
     def remove_expire(self, key: bytes) -> bool:
-        return self.expires.pop(key, None) is not None
+        if self.expires.pop(key, None) is None:
+            return False
+        idx = self.engine.evict_state.expire_indexes
+        if idx is not None:
+            idx[self.id].remove(key)
+        return True
 
     def is_expired(self, key: bytes) -> bool:
         """``keyIsExpired``: strictly past its time (``now > when``)."""

@@ -25,6 +25,8 @@ sds preallocation is not modelled (raw strings are exact-size).
 
 from __future__ import annotations
 
+import math
+
 from .objects import RObj, string_encoding
 from .scan import table_size
 from .util import string2ll
@@ -106,14 +108,14 @@ def string_value_size(v: bytes, enc: str | None) -> int:
 
 
 # -- listpack ---------------------------------------------------------------------------
-def _lp_backlen(l: int) -> int:
-    if l <= 127:
+def _lp_backlen(size: int) -> int:
+    if size <= 127:
         return 1
-    if l < 16383:
+    if size < 16383:
         return 2
-    if l < 2097151:
+    if size < 2097151:
         return 3
-    if l < 268435455:
+    if size < 268435455:
         return 4
     return 5
 
@@ -145,18 +147,18 @@ def lp_entry_size(b: bytes) -> int:
         if iv is not None:
             return lp_int_entry(iv) + 1
     if n <= 63:
-        l = 1 + n
+        size = 1 + n
     elif n <= 4095:
-        l = 2 + n
+        size = 2 + n
     else:
-        l = 5 + n
-    return l + _lp_backlen(l)
+        size = 5 + n
+    return size + _lp_backlen(size)
 
 
 def lp_double_entry_size(score: float) -> int:
     """A zset score in a listpack: integral scores as integers, others as their
     shortest repr string (``d2string``/``%.17g`` shortest round-trip)."""
-    if score == int(score) and abs(score) < 2**63 and score == score:
+    if math.isfinite(score) and score == int(score) and abs(score) < 2**63:
         return lp_int_entry(int(score)) + 1
     return lp_entry_size(_d2string(score))
 
@@ -318,3 +320,267 @@ def db_overhead(n_keys: int, n_expires: int) -> int:
     main = POINTER * table_size(n_keys) if n_keys else 0
     exp = (POINTER * table_size(n_expires) + DICT_ENTRY_ALLOC * n_expires) if n_expires else 0
     return main + exp
+
+
+# -- used_memory, maintained incrementally --------------------------------------------------
+# An empty 7.0.15 server's used_memory (used_memory_startup, measured ~876 KB).
+USED_MEMORY_STARTUP = 876_000
+# What one connected client adds (client struct, query buffer, reply buffer) on a real
+# server; in-process clients are modelled as connections too.
+CLIENT_OVERHEAD = 20_496
+
+
+class MemoryTracker:
+    """``used_memory`` = startup + per-key footprints + per-db tables + clients.
+
+    Each key's footprint is cached; writes mark the key dirty (``RedisDb.signal_modified``
+    and ``Engine.on_key_added`` add it to ``db.mem_dirty``) and deletions subtract the
+    cached size at once (``Engine.on_key_deleted``). Reading ``used_memory()`` first
+    re-measures the dirty keys: O(1) for strings, O(n) for a modified collection (its
+    elements are measured again; Redis's allocator knows sizes, we recompute them).
+    """
+
+    __slots__ = ("engine", "sizes", "total", "peak")
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.sizes: list[dict[bytes, int]] = [{} for _ in engine.dbs]
+        self.total = 0
+        self.peak = 0
+        for db in engine.dbs:
+            db.mem_dirty.update(db.dict)
+
+    def key_deleted(self, dbid: int, key: bytes) -> None:
+        old = self.sizes[dbid].pop(key, None)
+        if old is not None:
+            self.total -= old
+        self.engine.dbs[dbid].mem_dirty.discard(key)
+
+    def resync(self) -> None:
+        """Forget every cached size and re-measure everything (after FLUSH/SWAPDB-like
+        bulk changes made outside the per-key hooks)."""
+        self.sizes = [{} for _ in self.engine.dbs]
+        self.total = 0
+        for db in self.engine.dbs:
+            db.mem_dirty.clear()
+            db.mem_dirty.update(db.dict)
+
+    def refresh(self) -> None:
+        fill = None
+        for db in self.engine.dbs:
+            dirty = db.mem_dirty
+            if not dirty:
+                continue
+            if fill is None:
+                fill = self.engine.config.list_max_listpack_size
+            d = db.dict
+            sizes = self.sizes[db.id]
+            for key in dirty:
+                old = sizes.get(key, 0)
+                obj = d.get(key)
+                if obj is None:
+                    new = 0
+                    sizes.pop(key, None)
+                else:
+                    new = key_footprint(key, obj, fill)
+                    sizes[key] = new
+                self.total += new - old
+            dirty.clear()
+
+    def dataset(self) -> int:
+        """Bytes of keys, values and the databases' tables."""
+        self.refresh()
+        over = 0
+        for db in self.engine.dbs:
+            if db.dict:
+                over += db_overhead(len(db.dict), len(db.expires))
+        return self.total + over
+
+    def used_memory(self) -> int:
+        used = USED_MEMORY_STARTUP + self.dataset() + CLIENT_OVERHEAD * len(self.engine.clients)
+        self.peak = max(self.peak, used)
+        return used
+
+    def _check(self) -> None:
+        """The cached sizes equal a full re-measurement."""
+        self.refresh()
+        fill = self.engine.config.list_max_listpack_size
+        expect = 0
+        for db in self.engine.dbs:
+            assert set(self.sizes[db.id]) == set(db.dict), db.id
+            for k, o in db.dict.items():
+                s = key_footprint(k, o, fill)
+                assert self.sizes[db.id][k] == s, (k, self.sizes[db.id][k], s)
+                expect += s
+        assert expect == self.total, (expect, self.total)
+
+
+# -- the MEMORY command ----------------------------------------------------------------------
+def _register_commands() -> None:
+    from . import errors
+    from .commands import container, subcommand
+    from .db import LOOKUP_NOTOUCH
+    from .errors import ReplyError
+    from .reply import OK, Status
+    from .util import string2ll
+
+    memory = container("memory", group="server", since="4.0.0")
+
+    @subcommand(memory, "usage", arity=-3, flags="readonly", keys=(2, 2, 1),
+                complexity="O(N) where N is the number of samples.")
+    def memory_usage_command(c, argv):
+        """MEMORY USAGE key [SAMPLES count]
+        Estimates the memory usage of a key."""
+        samples = OBJ_MEMORY_USAGE_DEFAULT_SAMPLES
+        i = 3
+        while i < len(argv):
+            if argv[i].lower() == b"samples" and i + 1 < len(argv):
+                v = string2ll(argv[i + 1])
+                if v is None:
+                    raise ReplyError(errors.NOT_INTEGER)
+                if v < 0:
+                    raise ReplyError(errors.SYNTAX)
+                samples = v
+                i += 2
+            else:
+                raise ReplyError(errors.SYNTAX)
+        obj = c.db.lookup(argv[2], LOOKUP_NOTOUCH)
+        if obj is None:
+            return None
+        return memory_usage(argv[2], obj, samples, c.engine.config.list_max_listpack_size)
+
+    @subcommand(memory, "stats", arity=2, flags="", complexity="O(1)")
+    def memory_stats_command(c, argv):
+        """MEMORY STATS
+        Returns details about memory usage."""
+        return memory_stats(c.engine)
+
+    @subcommand(memory, "doctor", arity=2, flags="", complexity="O(1)")
+    def memory_doctor_command(c, argv):
+        """MEMORY DOCTOR
+        Outputs a memory problems report."""
+        from .reply import Verbatim
+
+        return Verbatim(memory_doctor(c.engine).encode())
+
+    slow = "Depends on how much memory is allocated, could be slow"
+
+    @subcommand(memory, "malloc-stats", arity=2, flags="", complexity=slow)
+    def memory_malloc_stats_command(c, argv):
+        """MEMORY MALLOC-STATS
+        Returns the allocator statistics."""
+        from .reply import Verbatim
+
+        m = c.engine.memory
+        return Verbatim(("___ Begin jemalloc statistics (modelled by Redis Lab) ___\n"
+                         f"Allocated: {m.used_memory()}\n"
+                         "___ End jemalloc statistics ___\n").encode())
+
+    @subcommand(memory, "purge", arity=2, flags="", complexity=slow)
+    def memory_purge_command(c, argv):
+        """MEMORY PURGE
+        Asks the allocator to release memory."""
+        return OK
+
+    @subcommand(memory, "help", arity=2, flags="loading stale", complexity="O(1)")
+    def memory_help_command(c, argv):
+        """MEMORY HELP
+        Returns helpful text about the different subcommands."""
+        lines = [
+            "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "DOCTOR",
+            "    Return memory problems reports.",
+            "MALLOC-STATS",
+            "    Return internal statistics report from the memory allocator.",
+            "PURGE",
+            "    Attempt to purge dirty pages for reclamation by the allocator.",
+            "STATS",
+            "    Return information about the memory usage of the server.",
+            "USAGE <key> [SAMPLES <count>]",
+            "    Return memory in bytes used by <key> and its value. Nested values are",
+            "    sampled up to <count> times (default: 5, 0 means sample all).",
+            "HELP",
+            "    Print this help.",
+        ]
+        return [Status(x) for x in lines]
+
+
+def memory_overhead(engine) -> dict:
+    """The overhead part of ``MEMORY STATS`` (what is not the dataset)."""
+    clients = CLIENT_OVERHEAD * len(engine.clients)
+    dbs = {}
+    total_tables = 0
+    for db in engine.dbs:
+        if not db.dict:
+            continue
+        main = POINTER * table_size(len(db.dict)) + DICT_ENTRY_ALLOC * len(db.dict)
+        exp = (POINTER * table_size(len(db.expires)) + DICT_ENTRY_ALLOC * len(db.expires)
+               if db.expires else 0)
+        dbs[db.id] = (main, exp)
+        total_tables += main + exp
+    return {"startup": USED_MEMORY_STARTUP, "clients": clients, "dbs": dbs,
+            "total": USED_MEMORY_STARTUP + clients + total_tables}
+
+
+def memory_stats(engine) -> dict:
+    m = engine.memory
+    used = m.used_memory()
+    over = memory_overhead(engine)
+    keys = sum(len(db.dict) for db in engine.dbs)
+    dataset = max(0, used - over["total"])
+    out: dict = {
+        b"peak.allocated": m.peak,
+        b"total.allocated": used,
+        b"startup.allocated": USED_MEMORY_STARTUP,
+        b"replication.backlog": 0,
+        b"clients.slaves": 0,
+        b"clients.normal": over["clients"],
+        b"cluster.links": 0,
+        b"aof.buffer": 0,
+        b"lua.caches": 0,
+        b"functions.caches": 0,
+    }
+    for dbid, (main, exp) in over["dbs"].items():
+        out[b"db.%d" % dbid] = {b"overhead.hashtable.main": main,
+                                 b"overhead.hashtable.expires": exp}
+    net = max(1, used - USED_MEMORY_STARTUP)
+    out.update({
+        b"overhead.total": over["total"],
+        b"keys.count": keys,
+        b"keys.bytes-per-key": (net // keys) if keys else 0,
+        b"dataset.bytes": dataset,
+        b"dataset.percentage": dataset * 100.0 / net,
+        b"peak.percentage": used * 100.0 / max(1, m.peak),
+    })
+    return out
+
+
+def memory_doctor(engine) -> str:
+    """A short report computed from the model (our own wording, not Redis's)."""
+    m = engine.memory
+    used = m.used_memory()
+    if used < 5 * 1024 * 1024:
+        return ("This instance holds less than 5 MB: too little for a memory diagnosis. "
+                "Add some data and ask again.\n")
+    notes = []
+    if m.peak > used * 1.5:
+        notes.append(f"* Peak memory: used memory ({used} B) is much lower than the peak "
+                     f"({m.peak} B); the allocator may keep the difference (fragmentation).")
+    mm = engine.maxmemory
+    if mm and used > mm:
+        notes.append(f"* Over maxmemory: {used} B used for a limit of {mm} B; policy "
+                     f"{engine.config.maxmemory_policy}.")
+    big = []
+    for db in engine.dbs:
+        for k, o in db.dict.items():
+            if o.type != "string" and len(o.val) > 100_000:
+                big.append(f"{k!r} ({o.type}, {len(o.val)} elements)")
+    if big:
+        notes.append("* Big keys: " + ", ".join(big[:5]) + ". Deleting them blocks the server "
+                     "unless UNLINK or lazyfree is used.")
+    if not notes:
+        return "No memory problems detected in this instance.\n"
+    return "Memory report:\n\n" + "\n".join(notes) + "\n"
+
+
+_register_commands()

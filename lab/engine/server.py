@@ -30,6 +30,8 @@ from .db import (
     RedisDb,
 )
 from .errors import ReplyError
+from .evict import EVICT_FAIL, EvictionState, perform_evictions
+from .memory import MemoryTracker
 from .objects import LFU_INIT_VAL, LRU_CLOCK_MAX, RObj
 from .probes import ProbeHub
 from .reply import QUEUED
@@ -97,6 +99,9 @@ class Engine:
         from . import expire
 
         self.expire_state = expire.ExpireState()
+        self.evict_state = EvictionState()
+        self.memory = MemoryTracker(self)
+        self._update_eviction_index()
         self._default = self.client()
 
     # -- clients ----------------------------------------------------------------------
@@ -127,6 +132,19 @@ class Engine:
         self.lfu_policy = cfg.maxmemory_policy.endswith("-lfu")
         self.notify_flags = cfg.notify_keyspace_events
         self._update_touch_mode()
+        if hasattr(self, "evict_state"):
+            self._update_eviction_index()
+
+    def _update_eviction_index(self) -> None:
+        """Keep the sampling indexes only while eviction can happen (maxmemory set)."""
+        if self.maxmemory and self.config.maxmemory_policy != "noeviction":
+            self.evict_state.enable(self)
+        else:
+            self.evict_state.disable()
+
+    def used_memory(self) -> int:
+        """INFO ``used_memory``: the memory model's estimate of what a 7.0 server uses."""
+        return self.memory.used_memory()
 
     def _update_touch_mode(self) -> None:
         if self.child_active:
@@ -252,11 +270,19 @@ class Engine:
             pub(b"__keyevent@%d__:%b" % (dbid, event.encode()), key)
 
     def on_key_added(self, db: RedisDb, key: bytes) -> None:
+        db.mem_dirty.add(key)
+        idx = self.evict_state.indexes
+        if idx is not None:
+            idx[db.id].add(key)
         if self.notify_flags & NOTIFY_NEW:
             self.notify_keyspace_event(NOTIFY_NEW, "new", key, db.id)
 
     def on_key_deleted(self, db: RedisDb, key: bytes) -> None:
-        pass
+        self.memory.key_deleted(db.id, key)
+        idx = self.evict_state.indexes
+        if idx is not None:
+            idx[db.id].remove(key)
+            self.evict_state.expire_indexes[db.id].remove(key)
 
     def delete_expired_key(self, db: RedisDb, key: bytes, lazy: bool) -> None:
         """``deleteExpiredKeyAndPropagate``: delete, count, notify ``expired``, signal,
@@ -342,9 +368,23 @@ class Engine:
             return self._reject(c, spec, errors.WRONG_ARITY.format(spec.name))
         if not c.authenticated and spec.name not in ("auth", "hello", "quit", "reset"):
             return self._reject(c, spec, errors.NOAUTH)
+        if c.multi is not None and spec.no_multi:
+            return self._reject(c, spec, errors.NOT_ALLOWED_IN_MULTI)
+        if self.maxmemory:
+            # processCommand: evict first; refuse denyoom commands (and anything but
+            # EXEC/DISCARD/QUIT/RESET inside MULTI, and EXEC of a queue holding a denyoom
+            # command) when memory could not be freed.
+            if perform_evictions(self) == EVICT_FAIL:
+                name = spec.bytes_name
+                reject = spec.is_denyoom
+                if c.multi is not None and name not in (b"exec", b"discard", b"quit", b"reset"):
+                    reject = True
+                elif name == b"exec" and c.multi is not None and any(
+                        s.is_denyoom for s, _ in c.multi):
+                    reject = True
+                if reject:
+                    return self._reject(c, spec, errors.OOM)
         if c.multi is not None:
-            if spec.no_multi:
-                return self._reject(c, spec, errors.NOT_ALLOWED_IN_MULTI)
             if spec.bytes_name not in MULTI_PASSTHROUGH:
                 c.multi.append((spec, argv))
                 return QUEUED
