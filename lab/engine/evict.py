@@ -100,7 +100,7 @@ class EvictionState:
     """The global eviction pool and the random policies' database cursor."""
 
     __slots__ = ("pool", "next_db", "timer_running", "exceeded_start_ms",
-                 "total_exceeded_ms", "indexes", "expire_indexes")
+                 "total_exceeded_ms", "indexes", "expire_indexes", "algorithm")
 
     def __init__(self) -> None:
         self.pool: list[list | None] = [None] * EVPOOL_SIZE  # [score, key, dbid]
@@ -110,6 +110,11 @@ class EvictionState:
         self.total_exceeded_ms = 0
         self.indexes: list[KeyIndex] | None = None
         self.expire_indexes: list[KeyIndex] | None = None
+        # "pool": Redis 3.0+ (the only one a real 7.0 server has). Teaching-only
+        # alternatives for the LRU-approximation experiment: "no-pool" (Redis 2.8:
+        # per db, sample N keys and evict the best of them) and "exact" (true LRU/LFU:
+        # evict the global best, found by scanning every key).
+        self.algorithm = "pool"
 
     # sampling indexes are kept only while eviction is possible (maxmemory set)
     def enable(self, engine: Engine) -> None:
@@ -180,6 +185,38 @@ def eviction_pool_populate(e: Engine, st: EvictionState, db, index: KeyIndex, fl
     return sampled
 
 
+def _legacy_select(e: Engine, st: EvictionState, indexes: list[KeyIndex], flags: int,
+                   policy: str, samples_out: list | None):
+    """The teaching-only selections. "no-pool" (Redis 2.8's freeMemoryIfNeeded): take the
+    next non-empty db round robin, draw ``maxmemory-samples`` random keys (with
+    replacement, like dictGetRandomKey) and return the best. "exact": scan every key of
+    every db and return the global best (true LRU / LFU / TTL order)."""
+    best = None
+    if st.algorithm == "exact":
+        for db in e.dbs:
+            for key in indexes[db.id].keys:
+                score = _score(e, policy, flags, db, key)
+                if score is not None and (best is None or score > best[0]):
+                    best = (score, key, db)
+        return (best[1], best[2]) if best else (None, None)
+    n_dbs = len(e.dbs)
+    for _ in range(n_dbs):
+        st.next_db += 1
+        db = e.dbs[st.next_db % n_dbs]
+        idx = indexes[db.id]
+        if not len(idx):
+            continue
+        for _ in range(e.config.maxmemory_samples):
+            key = idx.keys[e.random.randrange(len(idx))]
+            score = _score(e, policy, flags, db, key)
+            if samples_out is not None:
+                samples_out.append((db.id, key, score))
+            if score is not None and (best is None or score > best[0]):
+                best = (score, key, db)
+        break
+    return (best[1], best[2]) if best else (None, None)
+
+
 def perform_evictions(e: Engine) -> int:
     """``performEvictions``: free memory until under maxmemory. EVICT_OK / RUNNING / FAIL."""
     if e.loading or not getattr(e, "evictions_safe", True):
@@ -215,7 +252,11 @@ def perform_evictions(e: Engine) -> int:
         bestdb = None
         samples: list | None = [] if trace else None
         pool_before = st.pool_snapshot() if trace else None
-        if flags & (MAXMEMORY_FLAG_LRU | MAXMEMORY_FLAG_LFU) or policy == "volatile-ttl":
+        if st.algorithm != "pool" and (flags & (MAXMEMORY_FLAG_LRU | MAXMEMORY_FLAG_LFU)
+                                       or policy == "volatile-ttl"):
+            indexes = st.indexes if allkeys else st.expire_indexes
+            bestkey, bestdb = _legacy_select(e, st, indexes, flags, policy, samples)
+        elif flags & (MAXMEMORY_FLAG_LRU | MAXMEMORY_FLAG_LFU) or policy == "volatile-ttl":
             indexes = st.indexes if allkeys else st.expire_indexes
             while bestkey is None:
                 total = 0

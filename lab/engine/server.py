@@ -85,9 +85,25 @@ class Engine:
         self.clients: dict[int, Client] = {}
         self.next_client_id = 1
         self.watched_keys: dict[tuple[int, bytes], dict[Client, bool]] = {}
+        # Blocking (blocking.py): (dbid, key) -> clients blocked on it, in blocking order;
+        # keys signalled ready since the last serve; the count of blocked clients.
+        self.blocking_keys: dict[tuple[int, bytes], list[Client]] = {}
+        self.ready_keys: list[tuple[int, bytes]] = []
+        self.blocked_clients = 0
+        self.serving_blocked = False
+        # Pub/sub (pubsub.py): channel/pattern -> subscribed clients (subscription order).
+        self.pubsub_channels: dict[bytes, dict[Client, None]] = {}
+        self.pubsub_patterns: dict[bytes, dict[Client, None]] = {}
+        self.pubsub_shard_channels: dict[bytes, dict[Client, None]] = {}
+        # MONITOR clients, and the CLIENT PAUSE state (networking.py).
+        self.monitors: list[Client] = []
+        self.client_pause = None
         self.propagate_listeners: list[Callable[[int, list[bytes]], None]] = []
         self.notify_flags = 0
         self.lruclock = 0
+        # LRU_CLOCK_RESOLUTION: 1000 ms in Redis. The LRU-approximation experiment
+        # (utils/lru/test-lru.rb) recompiles Redis with 1 ms; set it the same way here.
+        self.lru_clock_resolution_ms = 1000
         self.touch_mode = 1
         self.lfu_policy = False
         self.maxmemory = 0
@@ -165,7 +181,7 @@ class Engine:
     # -- time -------------------------------------------------------------------------
     def update_cached_time(self) -> None:
         self.mstime = self.clock.now_ms()
-        self.lruclock = (self.mstime // 1000) & LRU_CLOCK_MAX
+        self.lruclock = (self.mstime // self.lru_clock_resolution_ms) & LRU_CLOCK_MAX
 
     def advance(self, ms: int) -> None:
         """Move virtual time forward by ``ms``, running ``server_cron`` every
@@ -182,6 +198,8 @@ class Engine:
             self._next_cron_ms += self.cron_period_ms
         self.clock.set_us(max(self.clock.now_us(), target * 1000))
         self.update_cached_time()
+        if self.blocked_clients:
+            self.handle_blocked_timeouts()
 
     def run_cron_if_due(self) -> None:
         """For wall-clock engines: run the cron ticks that are due now."""
@@ -194,7 +212,7 @@ class Engine:
         """``serverCron``: LRU clock, active expiry (databasesCron), stats."""
         from .expire import ACTIVE_EXPIRE_CYCLE_SLOW, active_expire_cycle
 
-        self.lruclock = (self.mstime // 1000) & LRU_CLOCK_MAX
+        self.lruclock = (self.mstime // self.lru_clock_resolution_ms) & LRU_CLOCK_MAX
         active_expire_cycle(self, ACTIVE_EXPIRE_CYCLE_SLOW)
         self.cronloops += 1
 
@@ -250,9 +268,10 @@ class Engine:
     def estimate_idle_time_ms(self, obj: RObj) -> int:
         """``estimateObjectIdleTime``: ms since the object's LRU clock (one wrap assumed)."""
         c = self.lruclock
+        res = self.lru_clock_resolution_ms
         if c >= obj.lru:
-            return (c - obj.lru) * 1000
-        return (c + (LRU_CLOCK_MAX - obj.lru)) * 1000
+            return (c - obj.lru) * res
+        return (c + (LRU_CLOCK_MAX - obj.lru)) * res
 
     # -- keyspace events and signals ----------------------------------------------------
     def notify_keyspace_event(self, klass: int, event: str, key: bytes, dbid: int) -> None:
@@ -276,6 +295,33 @@ class Engine:
             idx[db.id].add(key)
         if self.notify_flags & NOTIFY_NEW:
             self.notify_keyspace_event(NOTIFY_NEW, "new", key, db.id)
+        if self.blocking_keys:
+            self.signal_key_as_ready(db, key)
+
+    # -- blocking, pub/sub (blocking.py, pubsub.py) ------------------------------------
+    def signal_key_as_ready(self, db: RedisDb, key: bytes) -> None:
+        """``signalKeyAsReady``: a key some client may be blocked on was created."""
+        k = (db.id, key)
+        if k in self.blocking_keys and k not in self.ready_keys:
+            self.ready_keys.append(k)
+
+    def handle_clients_blocked_on_keys(self) -> None:
+        """``handleClientsBlockedOnKeys``: serve clients blocked on the ready keys."""
+        from .blocking import handle_clients_blocked_on_keys
+
+        handle_clients_blocked_on_keys(self)
+
+    def handle_blocked_timeouts(self) -> None:
+        """Answer blocked clients whose timeout has passed (``handleBlockedClientsTimeout``)."""
+        from .blocking import handle_blocked_timeouts
+
+        handle_blocked_timeouts(self)
+
+    def publish(self, channel: bytes, message: bytes) -> int:
+        """PUBLISH from inside the engine (keyspace events too): the receiver count."""
+        from .pubsub import publish
+
+        return publish(self, channel, message)
 
     def on_key_deleted(self, db: RedisDb, key: bytes) -> None:
         self.memory.key_deleted(db.id, key)
@@ -384,6 +430,12 @@ class Engine:
                     reject = True
                 if reject:
                     return self._reject(c, spec, errors.OOM)
+        if c.ctx_flags:  # subscribed (RESP2) or MONITOR: a restricted command set
+            from .networking import context_error
+
+            msg = context_error(c, spec)
+            if msg is not None:
+                return self._reject(c, spec, msg)
         if c.multi is not None:
             if spec.bytes_name not in MULTI_PASSTHROUGH:
                 c.multi.append((spec, argv))
@@ -429,6 +481,10 @@ class Engine:
         self.stat_numcommands += 1
         if self.dirty != dirty and self.propagate_listeners and spec.is_write:
             self.propagate(c.db.id, c.rewrite_argv or argv)
+        if self.monitors and not self.serving_blocked:
+            from .networking import feed_monitors
+
+            feed_monitors(self, c, spec, argv)
         return reply
 
     # -- introspection ------------------------------------------------------------------

@@ -1,0 +1,241 @@
+"""Eviction experiments: request traces, hit ratios per policy, and the LRU-approximation
+experiment behind redis.io's figure (``utils/lru/test-lru.rb``).
+
+Everything runs on real ``Engine`` instances under ``maxmemory`` (the engine's own
+eviction code decides), on virtual time, with seeded randomness.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from ..engine import Engine
+
+# -- request traces ------------------------------------------------------------------------
+
+
+def power_law_rand(rng: random.Random, lo: int, hi: int, alpha: float) -> int:
+    """``redis-cli``'s powerLawRand: a key in [lo, hi], small ids much more likely
+    (alpha 6.2 gives roughly 80% of requests to 20% of keys)."""
+    hi += 1
+    r = rng.random()
+    a1 = alpha + 1
+    pl = ((hi ** a1 - lo ** a1) * r + lo ** a1) ** (1.0 / a1)
+    return (hi - 1 - int(pl)) + lo
+
+
+def make_trace(kind: str, n_requests: int, n_keys: int, seed: int = 0,
+               alpha: float = 6.2) -> list[int]:
+    """Key ids for ``n_requests`` requests over ``n_keys`` keys.
+
+    ``uniform``: every key equally likely. ``zipf``: redis-cli --lru-test's power law.
+    ``scan``: keys in order, over and over (the pattern that defeats LRU).
+
+    >>> make_trace("scan", 5, 3)
+    [0, 1, 2, 0, 1]
+    """
+    rng = random.Random(seed)
+    if kind == "uniform":
+        return [rng.randrange(n_keys) for _ in range(n_requests)]
+    if kind == "zipf":
+        return [power_law_rand(rng, 1, n_keys, alpha) - 1 for _ in range(n_requests)]
+    if kind == "scan":
+        return [i % n_keys for i in range(n_requests)]
+    raise ValueError(f"unknown trace kind {kind!r}: uniform, zipf or scan")
+
+
+# -- caching under maxmemory -----------------------------------------------------------------
+
+
+@dataclass
+class CacheRun:
+    """Result of replaying a trace as a cache (GET; on a miss, SET)."""
+
+    label: str
+    hits: int = 0
+    misses: int = 0
+    evicted: int = 0
+    window_hit_ratio: list[float] = field(default_factory=list)
+
+    @property
+    def hit_ratio(self) -> float:
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+
+def cache_engine(policy: str, capacity_keys: int, samples: int = 5, seed: int = 0,
+                 algorithm: str = "pool", value_size: int = 32) -> Engine:
+    """An engine whose maxmemory holds ``capacity_keys`` keys of the trace's shape
+    (measured: a scratch engine is filled with exactly that many keys)."""
+    e = Engine(seed=seed, config={"maxmemory-policy": policy, "maxmemory-samples": samples})
+    e.evict_state.algorithm = algorithm
+    e.config.maxmemory = used_memory_for(capacity_keys, lambda i: (b"key:%06d" % i, b"x" * value_size))
+    return e
+
+
+def used_memory_for(n_keys: int, make) -> int:
+    """used_memory of a fresh engine holding the ``n_keys`` string keys ``make(i)`` gives."""
+    scratch = Engine()
+    ex = scratch.default_client.execute
+    for i in range(n_keys):
+        k, v = make(i)
+        ex([b"SET", k, v])
+    return scratch.used_memory()
+
+
+def replay(e: Engine, trace: list[int], label: str = "", window: int = 1000,
+           value_size: int = 32, step_ms: int = 1) -> CacheRun:
+    """GET each key; on a miss SET it (a cache-aside client). Virtual time advances
+    ``step_ms`` per request so LRU clocks and LFU decay see time pass."""
+    run = CacheRun(label)
+    c = e.default_client
+    value = b"x" * value_size
+    w_hits = w_total = 0
+    ex = c.execute
+    for k in trace:
+        key = b"key:%06d" % k
+        if ex([b"GET", key]) is None:
+            run.misses += 1
+            ex([b"SET", key, value])
+        else:
+            run.hits += 1
+            w_hits += 1
+        w_total += 1
+        if w_total == window:
+            run.window_hit_ratio.append(w_hits / w_total)
+            w_hits = w_total = 0
+        if step_ms:
+            e.advance(step_ms)
+    run.evicted = e.stat_evictedkeys
+    return run
+
+
+def true_lru_hit_ratio(trace: list[int], capacity_keys: int) -> float:
+    """Hit ratio of a perfect LRU cache of ``capacity_keys`` entries (the reference)."""
+    cache: OrderedDict[int, None] = OrderedDict()
+    hits = 0
+    for k in trace:
+        if k in cache:
+            hits += 1
+            cache.move_to_end(k)
+        else:
+            cache[k] = None
+            if len(cache) > capacity_keys:
+                cache.popitem(last=False)
+    return hits / len(trace) if trace else 0.0
+
+
+def compare_policies(trace: list[int], capacity_keys: int,
+                     configs: list[tuple[str, int, str]] | None = None, seed: int = 0,
+                     window: int = 1000) -> list[CacheRun]:
+    """Replay the same trace against several (policy, samples, algorithm) configurations."""
+    if configs is None:
+        configs = [("allkeys-lru", 10, "pool"), ("allkeys-lru", 5, "pool"),
+                   ("allkeys-lru", 1, "pool"), ("allkeys-lfu", 5, "pool"),
+                   ("allkeys-random", 5, "pool")]
+    runs = []
+    for policy, samples, algorithm in configs:
+        e = cache_engine(policy, capacity_keys, samples, seed, algorithm)
+        label = f"{policy} samples={samples}" + ("" if algorithm == "pool" else f" ({algorithm})")
+        runs.append(replay(e, trace, label, window))
+    return runs
+
+
+# -- the LRU approximation experiment (test-lru.rb) -------------------------------------------
+
+
+@dataclass
+class LRUTestResult:
+    """One panel of the redis.io figure: per key id, its fate."""
+
+    label: str
+    first_set_max_id: int
+    inserted: int
+    ids: list[int]
+    status: list[str]  # "evicted" | "kept" | "new" | "new-evicted" | "other-db"
+    error: float
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for s in self.status:
+            out[s] = out.get(s, 0) + 1
+        return out
+
+
+def lru_test(samples: int = 5, algorithm: str = "pool", room_keys: int = 2000,
+             seed: int = 0) -> LRUTestResult:
+    """Reproduce test-lru.rb on the engine with a 1 ms LRU clock:
+
+    1. fill with ``SET id foo`` until the first eviction (``first_set_max_id``);
+    2. ``GET`` every id in order, 1 ms apart (older ids become older in LRU terms);
+    3. add new ids (the first 100 into DB 1) until half of the inserted keys are evicted;
+    4. score: keys from the first half should be gone and from the second half kept;
+       the error weights each mistake by its distance from the middle.
+    A perfect LRU evicts exactly the first half.
+    """
+    e = Engine(seed=seed, config={"maxmemory-policy": "allkeys-lru",
+                                  "maxmemory-samples": samples})
+    e.evict_state.algorithm = algorithm
+    e.lru_clock_resolution_ms = 1
+    e.update_cached_time()
+    e.config.maxmemory = used_memory_for(room_keys, lambda i: (b"%d" % (i + 1), b"foo"))
+    c = e.default_client
+    ex = c.execute
+    i = 0
+    while True:
+        i += 1
+        ex([b"SET", b"%d" % i, b"foo"])
+        e.advance(1)
+        if e.stat_evictedkeys:
+            break
+    first_set_max_id = i
+    inserted = len(e.dbs[0].dict)
+    for k in range(1, first_set_max_id + 1):
+        ex([b"GET", b"%d" % k])
+        e.advance(1)
+    half = inserted // 2
+    start_evicted = e.stat_evictedkeys
+    other = e.client()
+    other.execute([b"SELECT", b"1"])
+    while e.stat_evictedkeys - start_evicted < half:
+        i += 1
+        target = other if i <= first_set_max_id + 100 else c
+        target.execute([b"SET", b"%d" % i, b"foo"])
+        e.advance(1)
+    d0, d1 = e.dbs[0].dict, e.dbs[1].dict
+    ids = list(range(1, i + 1))
+    status = []
+    for k in ids:
+        kb = b"%d" % k
+        if k <= first_set_max_id:
+            status.append("kept" if kb in d0 else "evicted")
+        elif k <= first_set_max_id + 100:
+            status.append("other-db" if kb in d1 else "new-evicted")
+        else:
+            status.append("new" if kb in d0 else "new-evicted")
+    # test-lru.rb's error score: mistakes near the middle cost little, far ones a lot
+    err = 0.0
+    mid = first_set_max_id // 2
+    for k in range(1, first_set_max_id + 1):
+        alive = (b"%d" % k) in d0
+        weight = (100000 / first_set_max_id) * abs(k - mid) / max(1, mid)
+        if k <= mid and alive:
+            err += weight
+        elif k > mid and not alive:
+            err += weight
+    label = {"pool": f"Redis 3.0+ pool, {samples} samples",
+             "no-pool": f"Redis 2.8, {samples} samples",
+             "exact": "Theoretical LRU"}[algorithm]
+    return LRUTestResult(label, first_set_max_id, inserted, ids, status, round(err, 1))
+
+
+def lru_figure_data(room_keys: int = 2000, seed: int = 0) -> list[LRUTestResult]:
+    """The four panels of the redis.io figure, computed on the engine."""
+    return [
+        lru_test(5, "exact", room_keys, seed),
+        lru_test(5, "no-pool", room_keys, seed),
+        lru_test(5, "pool", room_keys, seed),
+        lru_test(10, "pool", room_keys, seed),
+    ]
