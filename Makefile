@@ -33,7 +33,7 @@ lint: setup
 	$(BIN)/ruff check lab widgets tests bench
 
 test: setup lint
-	LAB_REQUIRE_REDIS=$(REQUIRE_REDIS) $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile tests lab widgets
+	LAB_REQUIRE_REDIS=$(REQUIRE_REDIS) $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile tests
 
 bench: setup
 	$(BIN)/python bench/bench_client.py

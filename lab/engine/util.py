@@ -50,9 +50,10 @@ def parse_int_range(s: bytes, lo: int, hi: int, msg: str = errors.NOT_INTEGER) -
 
 
 def parse_positive(s: bytes, msg: str = errors.MUST_BE_POSITIVE) -> int:
-    """``getPositiveLongFromObjectOrReply``: an int >= 0 (else ``msg``; non-ints NOT_INTEGER)."""
-    v = parse_int(s)
-    if v < 0:
+    """``getPositiveLongFromObjectOrReply``: an int >= 0, else ``msg`` — for negative
+    numbers *and* for non-numbers, as Redis passes the caller's message to both checks."""
+    v = string2ll(s)
+    if v is None or v < 0:
         raise ReplyError(msg)
     return v
 

@@ -239,3 +239,104 @@ def lru_figure_data(room_keys: int = 2000, seed: int = 0) -> list[LRUTestResult]
         lru_test(5, "pool", room_keys, seed),
         lru_test(10, "pool", room_keys, seed),
     ]
+
+
+# -- stepping through evictions (what the eviction widget drives) ------------------------------
+
+
+class EvictionLab:
+    """A live engine under maxmemory with a request stream, stepped one eviction at a time.
+
+    ``step()`` replays requests (GET, SET on a miss) until the engine evicts a key and
+    returns the engine's own ``evict`` probe record (samples, pool before/after, victim,
+    memory before/after). ``snapshot()`` gives, per key id, whether it is resident and its
+    score under the policy (idle seconds for LRU, the LFU counter for LFU, TTL for
+    volatile-ttl), read from the engine without touching the keys.
+    """
+
+    def __init__(self, policy: str = "allkeys-lru", samples: int = 5, n_keys: int = 400,
+                 capacity_keys: int = 200, workload: str = "zipf", seed: int = 0,
+                 step_ms: int = 100, value_size: int = 32):
+        self.policy = policy
+        self.n_keys = n_keys
+        self.capacity_keys = capacity_keys
+        self.workload = workload
+        self.seed = seed
+        self.step_ms = step_ms
+        self.value = b"x" * value_size
+        self.engine = cache_engine(policy, capacity_keys, samples, seed, value_size=value_size)
+        self.trace = make_trace(workload, 10**6, n_keys, seed)
+        self.pos = 0
+        self.hits = 0
+        self.misses = 0
+        self.records: list[dict] = []
+        self.engine.probe("evict").subscribe(self.records.append)
+
+    def key(self, i: int) -> bytes:
+        return b"key:%06d" % i
+
+    def request(self) -> bool:
+        """One request of the stream; True on a hit."""
+        e = self.engine
+        ex = e.default_client.execute
+        k = self.key(self.trace[self.pos % len(self.trace)])
+        self.pos += 1
+        if self.policy.startswith("volatile"):
+            hit = ex([b"GET", k]) is not None
+            if not hit:
+                ex([b"SET", k, self.value, b"EX", b"%d" % (60 + self.pos % 600)])
+        else:
+            hit = ex([b"GET", k]) is not None
+            if not hit:
+                ex([b"SET", k, self.value])
+        if hit:
+            self.hits += 1
+        else:
+            self.misses += 1
+        e.advance(self.step_ms)
+        return hit
+
+    def step(self, max_requests: int = 100_000) -> dict | None:
+        """Run requests until the next eviction; its probe record (or None)."""
+        start = len(self.records)
+        for _ in range(max_requests):
+            self.request()
+            if len(self.records) > start:
+                return self.records[start]
+        return None
+
+    def run(self, n_requests: int) -> None:
+        for _ in range(n_requests):
+            self.request()
+
+    @property
+    def hit_ratio(self) -> float:
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+    def snapshot(self) -> list[tuple[int, bool, float | None]]:
+        """(key id, resident, score) for every key id of the workload."""
+        e = self.engine
+        db = e.dbs[0]
+        out = []
+        lfu = self.policy.endswith("lfu")
+        ttl = self.policy == "volatile-ttl"
+        for i in range(self.n_keys):
+            k = self.key(i)
+            o = db.dict.get(k)
+            if o is None:
+                out.append((i, False, None))
+            elif lfu:
+                out.append((i, True, float(e.lfu_decr_and_return(o))))
+            elif ttl:
+                when = db.expires.get(k)
+                out.append((i, True, None if when is None else (when - e.mstime) / 1000))
+            else:
+                out.append((i, True, e.estimate_idle_time_ms(o) / 1000))
+        return out
+
+    def summary(self) -> str:
+        e = self.engine
+        return (f"{self.policy}, samples={e.config.maxmemory_samples}, workload={self.workload}: "
+                f"{self.pos} requests, hit ratio {self.hit_ratio:.3f}, "
+                f"{e.stat_evictedkeys} evictions, {len(e.dbs[0].dict)} keys resident")
