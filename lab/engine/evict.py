@@ -250,6 +250,7 @@ def perform_evictions(e: Engine) -> int:
     while freed < tofree:
         bestkey = None
         bestdb = None
+        ranked = None
         samples: list | None = [] if trace else None
         pool_before = st.pool_snapshot() if trace else None
         if st.algorithm != "pool" and (flags & (MAXMEMORY_FLAG_LRU | MAXMEMORY_FLAG_LFU)
@@ -269,6 +270,7 @@ def perform_evictions(e: Engine) -> int:
                 if not total:
                     break
                 pool = st.pool
+                ranked = st.pool_snapshot() if trace else None
                 for k in range(EVPOOL_SIZE - 1, -1, -1):
                     entry = pool[k]
                     if entry is None:
@@ -308,7 +310,8 @@ def perform_evictions(e: Engine) -> int:
         if trace:
             probe.publish({
                 "time_ms": e.mstime, "policy": policy, "samples": samples,
-                "pool_before": pool_before, "pool_after": st.pool_snapshot(),
+                "pool_before": pool_before, "pool_ranked": ranked,
+                "pool_after": st.pool_snapshot(),
                 "victim": bestkey, "db": bestdb.id, "used_before": before,
                 "used_after": after, "maxmemory": e.maxmemory,
             })

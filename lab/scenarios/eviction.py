@@ -248,10 +248,11 @@ class EvictionLab:
     """A live engine under maxmemory with a request stream, stepped one eviction at a time.
 
     ``step()`` replays requests (GET, SET on a miss) until the engine evicts a key and
-    returns the engine's own ``evict`` probe record (samples, pool before/after, victim,
-    memory before/after). ``snapshot()`` gives, per key id, whether it is resident and its
-    score under the policy (idle seconds for LRU, the LFU counter for LFU, TTL for
-    volatile-ttl), read from the engine without touching the keys.
+    returns the engine's own ``evict`` probe record (samples, the pool ranked at the
+    decision, the victim, memory before/after). ``configure()`` changes policy, samples,
+    maxmemory or workload on the running engine, as CONFIG SET does on a real server.
+    ``snapshot()`` gives, per key id, whether it is resident and its score under the
+    policy (idle seconds, LFU counter, or TTL), read without touching the keys.
     """
 
     def __init__(self, policy: str = "allkeys-lru", samples: int = 5, n_keys: int = 400,
@@ -265,29 +266,75 @@ class EvictionLab:
         self.step_ms = step_ms
         self.value = b"x" * value_size
         self.engine = cache_engine(policy, capacity_keys, samples, seed, value_size=value_size)
-        self.trace = make_trace(workload, 10**6, n_keys, seed)
+        self.rng = random.Random(seed)
         self.pos = 0
         self.hits = 0
         self.misses = 0
         self.records: list[dict] = []
         self.engine.probe("evict").subscribe(self.records.append)
+        self._keys = [b"key:%06d" % i for i in range(n_keys)]
 
-    def key(self, i: int) -> bytes:
-        return b"key:%06d" % i
+    def next_id(self) -> int:
+        """The next key id of the workload (drawn as the request is made)."""
+        kind = self.workload
+        if kind == "zipf":
+            return power_law_rand(self.rng, 1, self.n_keys, 6.2) - 1
+        if kind == "uniform":
+            return self.rng.randrange(self.n_keys)
+        if kind == "scan":
+            return self.pos % self.n_keys
+        raise ValueError(kind)
+
+    def configure(self, policy: str | None = None, samples: int | None = None,
+                  capacity_keys: int | None = None, workload: str | None = None) -> None:
+        """Change the running engine's configuration (CONFIG SET) or the workload."""
+        e = self.engine
+        pairs = []
+        if policy is not None and policy != self.policy:
+            self.policy = policy
+            pairs += [b"maxmemory-policy", policy.encode()]
+        if samples is not None:
+            pairs += [b"maxmemory-samples", b"%d" % samples]
+        if capacity_keys is not None and capacity_keys != self.capacity_keys:
+            resident = len(e.dbs[0].dict)
+            per_key = (e.used_memory() - Engine().used_memory()) / max(1, resident)
+            target = int(e.maxmemory + per_key * (capacity_keys - self.capacity_keys))
+            self.capacity_keys = capacity_keys
+            pairs += [b"maxmemory", b"%d" % target]
+        if pairs:
+            for i in range(0, len(pairs), 2):
+                name = pairs[i].decode().replace("-", "_")
+                setattr(e.config, name, pairs[i + 1].decode() if name == "maxmemory_policy"
+                        else int(pairs[i + 1]))
+        if workload is not None:
+            self.workload = workload
+
+    def fill(self) -> int:
+        """Load keys in id order until the first eviction (a full cache); returns how many
+        keys were written."""
+        e = self.engine
+        ex = e.default_client.execute
+        start = e.stat_evictedkeys
+        for i, k in enumerate(self._keys):
+            if self.policy.startswith("volatile"):
+                ex([b"SET", k, self.value, b"EX", b"%d" % (60 + i % 600)])
+            else:
+                ex([b"SET", k, self.value])
+            if e.stat_evictedkeys > start:
+                return i + 1
+        return len(self._keys)
 
     def request(self) -> bool:
         """One request of the stream; True on a hit."""
         e = self.engine
         ex = e.default_client.execute
-        k = self.key(self.trace[self.pos % len(self.trace)])
+        k = self._keys[self.next_id()]
         self.pos += 1
-        if self.policy.startswith("volatile"):
-            hit = ex([b"GET", k]) is not None
-            if not hit:
+        hit = ex([b"GET", k]) is not None
+        if not hit:
+            if self.policy.startswith("volatile"):
                 ex([b"SET", k, self.value, b"EX", b"%d" % (60 + self.pos % 600)])
-        else:
-            hit = ex([b"GET", k]) is not None
-            if not hit:
+            else:
                 ex([b"SET", k, self.value])
         if hit:
             self.hits += 1
@@ -314,26 +361,36 @@ class EvictionLab:
         total = self.hits + self.misses
         return self.hits / total if total else 0.0
 
-    def snapshot(self) -> list[tuple[int, bool, float | None]]:
-        """(key id, resident, score) for every key id of the workload."""
+    def scores(self) -> list[float | None]:
+        """Per key id: the policy's score if resident, else None (O(n_keys))."""
         e = self.engine
         db = e.dbs[0]
-        out = []
-        lfu = self.policy.endswith("lfu")
-        ttl = self.policy == "volatile-ttl"
-        for i in range(self.n_keys):
-            k = self.key(i)
-            o = db.dict.get(k)
+        get = db.dict.get
+        keys = self._keys
+        if self.policy.endswith("lfu"):
+            f = e.lfu_decr_and_return
+            return [None if (o := get(k)) is None else float(f(o)) for k in keys]
+        if self.policy == "volatile-ttl":
+            exp = db.expires.get
+            now = e.mstime
+            return [None if get(k) is None or (w := exp(k)) is None else (w - now) / 1000
+                    for k in keys]
+        c = e.lruclock
+        res = e.lru_clock_resolution_ms / 1000
+        out: list[float | None] = []
+        append = out.append
+        for k in keys:
+            o = get(k)
             if o is None:
-                out.append((i, False, None))
-            elif lfu:
-                out.append((i, True, float(e.lfu_decr_and_return(o))))
-            elif ttl:
-                when = db.expires.get(k)
-                out.append((i, True, None if when is None else (when - e.mstime) / 1000))
+                append(None)
             else:
-                out.append((i, True, e.estimate_idle_time_ms(o) / 1000))
+                lru = o.lru
+                append((c - lru) * res if c >= lru else e.estimate_idle_time_ms(o) / 1000)
         return out
+
+    def snapshot(self) -> list[tuple[int, bool, float | None]]:
+        """(key id, resident, score) for every key id of the workload."""
+        return [(i, s is not None, s) for i, s in enumerate(self.scores())]
 
     def summary(self) -> str:
         e = self.engine

@@ -1,0 +1,236 @@
+"""Eviction sampling, step by step: which keys Redis sampled, how the pool of 16 ranks
+them, and which key it evicted — all read from the engine's ``evict`` probe.
+
+``EvictionView(policy=..., samples=..., ...)`` wraps ``lab.scenarios.eviction.EvictionLab``.
+``HitRatioView`` replays one request stream against several policies side by side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lab.scenarios.eviction import (
+    CacheRun,
+    EvictionLab,
+    compare_policies,
+    make_trace,
+    true_lru_hit_ratio,
+)
+
+from .common import COLORS, grid_shape
+
+POLICIES = ["allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
+            "volatile-ttl", "volatile-random"]
+WORKLOADS = ["zipf", "uniform", "scan"]
+
+
+def _score_label(policy: str) -> str:
+    if policy.endswith("lfu"):
+        return "LFU counter"
+    if policy == "volatile-ttl":
+        return "TTL (s)"
+    return "idle (s)"
+
+
+class EvictionView:
+    """The keyspace as a grid coloured by the policy's score, the sampled keys and the
+    victim of the last eviction, and the eviction pool as a ranked bar chart."""
+
+    def __init__(self, policy: str = "allkeys-lru", samples: int = 5, n_keys: int = 400,
+                 capacity_keys: int = 200, workload: str = "zipf", seed: int = 0,
+                 warmup: int = 2000):
+        self.params = dict(policy=policy, samples=samples, n_keys=n_keys,
+                           capacity_keys=capacity_keys, workload=workload, seed=seed)
+        self.warmup = warmup
+        self._fig: go.FigureWidget | None = None
+        self._label = None
+        self.lab = EvictionLab(**self.params)
+        self.lab.fill()
+        self.lab.run(warmup)
+        self.last = self.lab.step()
+
+    # -- model ----------------------------------------------------------------------------
+    def configure(self, **changes) -> None:
+        """Apply control changes to the running engine (CONFIG SET), then redraw."""
+        self.params.update(changes)
+        self.lab.configure(**changes)
+        self._redraw()
+
+    def step(self, n: int = 1) -> dict | None:
+        """Advance to the n-th next eviction and redraw."""
+        for _ in range(n):
+            rec = self.lab.step()
+            if rec is not None:
+                self.last = rec
+        self._redraw()
+        return self.last
+
+    # -- data for drawing --------------------------------------------------------------------
+    def _grid(self):
+        scores = self.lab.scores()
+        n = len(scores)
+        rows, cols = grid_shape(n)
+        z = np.full(rows * cols, np.nan)
+        z[:n] = np.array(scores, dtype=float)  # None (not in memory) -> nan: a blank cell
+        return z.reshape(rows, cols), cols
+
+    def _marks(self, cols: int):
+        rec = self.last or {}
+        sx, sy = [], []
+        for _dbid, key, _score in rec.get("samples") or []:
+            i = int(key.split(b":")[1])
+            sy.append(i // cols)
+            sx.append(i % cols)
+        vx, vy = [], []
+        if rec.get("victim") is not None:
+            i = int(rec["victim"].split(b":")[1])
+            vy.append(i // cols)
+            vx.append(i % cols)
+        return sx, sy, vx, vy
+
+    def _pool(self):
+        rec = self.last or {}
+        pool = rec.get("pool_ranked") or rec.get("pool_before") or []
+        scale = 1000.0 if not self.params["policy"].endswith("lfu") else 1.0
+        if self.params["policy"] == "volatile-ttl":
+            return [p[1].decode() for p in pool], [1 for _ in pool]
+        if self.params["policy"].endswith("lfu"):
+            return [p[1].decode() for p in pool], [255 - p[0] for p in pool]
+        return [p[1].decode() for p in pool], [p[0] / scale for p in pool]
+
+    # -- views ------------------------------------------------------------------------------
+    def figure(self) -> go.Figure:
+        z, cols = self._grid()
+        sx, sy, vx, vy = self._marks(cols)
+        names, scores = self._pool()
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45],
+                            subplot_titles=("keyspace", "eviction pool (best candidate right)"))
+        fig.add_trace(go.Heatmap(z=z, hovertemplate="key id %{y}×%{x}: %{z}<extra></extra>",
+                                 colorscale="Viridis",
+                                 colorbar=dict(title=_score_label(self.params["policy"]), x=0.5),
+                                 uid="grid", name="keys"), 1, 1)
+        fig.add_trace(go.Scatter(x=sx, y=sy, mode="markers", uid="samples", name="sampled",
+                                 marker=dict(symbol="circle-open", size=12, color=COLORS["sample"],
+                                             line=dict(width=2))), 1, 1)
+        fig.add_trace(go.Scatter(x=vx, y=vy, mode="markers", uid="victim", name="evicted",
+                                 marker=dict(symbol="x", size=14, color=COLORS["victim"])), 1, 1)
+        colors = ["#9ecae1"] * len(names)
+        if names and self.last and self.last.get("victim") is not None:
+            victim = self.last["victim"].decode()
+            colors = [COLORS["victim"] if n == victim else "#9ecae1" for n in names]
+        fig.add_trace(go.Bar(x=list(range(len(names))), y=scores, text=names, uid="pool",
+                             marker_color=colors, name="pool", hovertext=names), 1, 2)
+        fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=1)
+        fig.update_xaxes(showticklabels=False, row=1, col=1)
+        fig.update_xaxes(title="pool slot", range=[-0.5, 15.5], row=1, col=2)
+        fig.update_yaxes(title="score: " + ("LFU counter" if self.params["policy"].endswith("lfu")
+                                             else "idle (s)"), row=1, col=2)
+        fig.update_layout(title=self.summary(), height=430, width=980, showlegend=True,
+                          legend=dict(orientation="h", y=-0.08))
+        return fig
+
+    def summary(self) -> str:
+        rec = self.last
+        tail = ""
+        if rec:
+            ranked = rec.get("pool_ranked") or []
+            tail = (f"; last eviction: {rec['victim'].decode()} "
+                    f"({len(rec['samples'] or [])} keys sampled, {len(ranked)} candidates "
+                    f"ranked, freed {rec['used_before'] - rec['used_after']} B)")
+        return self.lab.summary() + tail
+
+    def _redraw(self) -> None:
+        """Update only what changed: the grid's z, the marks, the pool bars, the title."""
+        if self._fig is None:
+            return
+        z, cols = self._grid()
+        sx, sy, vx, vy = self._marks(cols)
+        names, scores = self._pool()
+        victim = self.last["victim"].decode() if self.last and self.last.get("victim") else None
+        grid, samples, victim_mark, pool = self._fig.data
+        summary = self.summary()
+        with self._fig.batch_update():
+            grid.z = z
+            grid.colorbar.title.text = _score_label(self.params["policy"])
+            samples.x, samples.y = sx, sy
+            victim_mark.x, victim_mark.y = vx, vy
+            pool.x, pool.y, pool.text = list(range(len(names))), scores, names
+            pool.marker.color = [COLORS["victim"] if n == victim else "#9ecae1" for n in names]
+            self._fig.layout.title.text = summary
+        if self._label is not None:
+            self._label.value = summary
+
+    def widget(self):
+        """Controls (policy, samples, maxmemory, workload) + live figure + step buttons."""
+        import ipywidgets as W
+
+        self._fig = go.FigureWidget(self.figure())
+        self._label = W.Label(self.summary())
+        policy = W.Dropdown(options=POLICIES, value=self.params["policy"], description="policy")
+        samples = W.IntSlider(value=self.params["samples"], min=1, max=20,
+                              description="samples", continuous_update=False)
+        capacity = W.IntSlider(value=self.params["capacity_keys"], min=20,
+                               max=self.params["n_keys"], step=10, description="maxmemory (keys)",
+                               continuous_update=False)
+        workload = W.Dropdown(options=WORKLOADS, value=self.params["workload"], description="workload")
+        step1 = W.Button(description="next eviction")
+        step10 = W.Button(description="10 evictions")
+
+        def on_change(_change=None):
+            self.configure(policy=policy.value, samples=samples.value,
+                           capacity_keys=capacity.value, workload=workload.value)
+
+        for ctl in (policy, samples, capacity, workload):
+            ctl.observe(on_change, names="value")
+        step1.on_click(lambda _b: self.step(1))
+        step10.on_click(lambda _b: self.step(10))
+        self.controls = dict(policy=policy, samples=samples, capacity=capacity,
+                             workload=workload, step1=step1, step10=step10)
+        return W.VBox([W.HBox([policy, workload]), W.HBox([samples, capacity]),
+                       W.HBox([step1, step10]), self._label, self._fig])
+
+
+class HitRatioView:
+    """Several policies on the same request stream: hit ratio over time and a table
+    against a perfect LRU of the same size."""
+
+    def __init__(self, workload: str = "zipf", n_requests: int = 20000, n_keys: int = 2000,
+                 capacity_keys: int = 500, seed: int = 0,
+                 configs: list[tuple[str, int, str]] | None = None, window: int = 1000):
+        self.workload = workload
+        self.capacity_keys = capacity_keys
+        self.trace = make_trace(workload, n_requests, n_keys, seed)
+        self.runs: list[CacheRun] = compare_policies(self.trace, capacity_keys, configs, seed,
+                                                     window)
+        self.ideal = true_lru_hit_ratio(self.trace, capacity_keys)
+        self.window = window
+
+    def table(self) -> list[tuple[str, float, int]]:
+        rows = [("true LRU (reference)", round(self.ideal, 4), 0)]
+        rows += [(r.label, round(r.hit_ratio, 4), r.evicted) for r in self.runs]
+        return rows
+
+    def summary(self) -> str:
+        lines = [f"{self.workload} workload, {len(self.trace)} requests, cache of "
+                 f"{self.capacity_keys} keys"]
+        lines += [f"  {name:<32} hit ratio {ratio:.4f}   evictions {ev}"
+                  for name, ratio, ev in self.table()]
+        return "\n".join(lines)
+
+    def figure(self) -> go.Figure:
+        fig = go.Figure()
+        for r in self.runs:
+            xs = [(i + 1) * self.window for i in range(len(r.window_hit_ratio))]
+            fig.add_trace(go.Scatter(x=xs, y=r.window_hit_ratio, mode="lines", name=r.label,
+                                     uid=r.label))
+        fig.add_hline(y=self.ideal, line_dash="dot", annotation_text="true LRU")
+        fig.update_layout(title=f"hit ratio per {self.window} requests ({self.workload})",
+                          xaxis_title="requests", yaxis_title="hit ratio", height=400, width=900)
+        return fig
+
+    def widget(self):
+        import ipywidgets as W
+
+        return W.VBox([W.HTML(f"<pre>{self.summary()}</pre>"), go.FigureWidget(self.figure())])
