@@ -104,7 +104,12 @@ class RedisDb:
         self.dict[key] = obj
 
     def set_key(self, key: bytes, obj: RObj, keepttl: bool = False, signal: bool = True) -> None:
-        """``setKey``: add or overwrite; drop the TTL unless ``keepttl``; signal."""
+        """``setKey``: add or overwrite; drop the TTL unless ``keepttl``; signal.
+
+        Like ``setKey``'s ``lookupKeyWrite``, a logically expired old value is deleted
+        first (so KEEPTTL never keeps a past TTL, and LFU never inherits its counter)."""
+        if self.expires and key in self.expires and self.is_expired(key):
+            self.expire_if_needed(key)
         if key in self.dict:
             self.overwrite(key, obj)
         else:
