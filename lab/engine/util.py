@@ -83,7 +83,10 @@ def string2d(s: bytes) -> float | None:
         t = t.lstrip("+-")
         if "p" not in t.lower():
             t += "p0"
-        v = float.fromhex(t)
+        try:
+            v = float.fromhex(t)
+        except OverflowError:  # strtod: ±HUGE_VAL (callers decide whether ERANGE matters)
+            v = float("inf")
         if neg:
             v = -v
     else:
@@ -98,16 +101,6 @@ def parse_float(s: bytes, msg: str = errors.NOT_FLOAT) -> float:
     if v is None:
         raise ReplyError(msg)
     return v
-
-
-def parse_timeout_ms(s: bytes, unit_ms: int) -> int:
-    """Timeout argument of blocking commands (seconds as float, ``unit_ms`` = 1000)."""
-    v = string2d(s)
-    if v is None or v * unit_ms > LLONG_MAX or math.isinf(v):
-        raise ReplyError(errors.TIMEOUT_NOT_FLOAT)
-    if v < 0:
-        raise ReplyError(errors.TIMEOUT_NEGATIVE)
-    return int(v * unit_ms)
 
 
 def ll2bytes(v: int) -> bytes:
