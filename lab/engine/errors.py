@@ -210,3 +210,25 @@ DENIED_PROTECTED_MODE = (
     "password for the default user. NOTE: You only need to do one of the above things in "
     "order for the server to start accepting connections from the outside."
 )
+
+# --- hyperloglog (hyperloglog.py) ------------------------------------------------------
+HLL_WRONGTYPE = "WRONGTYPE Key is not a valid HyperLogLog string value."
+HLL_INVALID = "INVALIDOBJ Corrupted HLL object detected"
+PFDEBUG_NO_KEY = "ERR The specified key does not exist"
+PFDEBUG_NOT_SPARSE = "ERR HLL encoding is not sparse"
+PFDEBUG_UNKNOWN = "ERR Unknown PFDEBUG subcommand '{}'"
+
+# --- geo (geo.py) ------------------------------------------------------------------------
+GEO_INVALID_LONLAT = "ERR invalid longitude,latitude pair {},{}"
+GEO_NEED_RADIUS = "ERR need numeric radius"
+GEO_NEED_WIDTH = "ERR need numeric width"
+GEO_NEED_HEIGHT = "ERR need numeric height"
+GEO_RADIUS_NEGATIVE = "ERR radius cannot be negative"
+GEO_BOX_NEGATIVE = "ERR height or width cannot be negative"
+GEO_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI"
+GEO_MEMBER_DECODE = "ERR could not decode requested zset member"
+GEO_COUNT_POSITIVE = "ERR COUNT must be > 0"
+GEO_STORE_WITH = "ERR {} is not compatible with WITHDIST, WITHHASH and WITHCOORD options"
+GEO_FROM_ONE = "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {}"
+GEO_BY_ONE = "ERR exactly one of BYRADIUS and BYBOX can be specified for {}"
+GEO_ANY_NEEDS_COUNT = "ERR the ANY argument requires COUNT argument"
