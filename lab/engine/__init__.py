@@ -2,12 +2,15 @@
 
 from . import (  # noqa: F401  (each module registers its commands)
     bitops,
+    blocking,
     expire,
     hashes,
     keys,
     lists,
     memory,
     multi,
+    networking,
+    pubsub,
     server_cmds,
     sets,
     strings,

@@ -666,10 +666,12 @@ class BlockRequest:
 def would_block(c, req: BlockRequest):
     """The single "nothing to serve, would block" branch of every blocking list command.
 
-    Today every client is treated as ``CLIENT_DENY_BLOCKING`` (what Redis does inside
-    MULTI/EXEC and scripts): the command times out at once with ``req.null_reply``.
-    Real blocking (the RESP server) hooks in here."""
-    return req.null_reply
+    A client that may not block (``CLIENT_DENY_BLOCKING``: inside MULTI/EXEC, in-process
+    clients) gets ``req.null_reply`` at once; any other is parked on ``req.keys``
+    (``blocking.block_for_keys``, which returns the ``BLOCKED`` sentinel)."""
+    from .blocking import block_for_keys
+
+    return block_for_keys(c, req.keys, req.timeout, req.null_reply)
 
 
 # strtold's grammar, after Redis has rejected a leading space (string2ld).

@@ -19,6 +19,9 @@ Python value           RESP3                   RESP2
 ``dict``               map ``%``               flat array key, value, ...
 ``Verbatim`` (bytes)   verbatim ``=`` txt      bulk string
 ``ReplyError``         simple error ``-``      simple error
+``Push`` (a list)      push ``>``              array (pub/sub messages, confirmations)
+``ReplySeq`` (a list)  its elements, in turn   its elements, in turn
+``NO_REPLY``           nothing                 nothing (CLIENT REPLY OFF / SKIP)
 =====================  ======================  ==========================================
 
 Rejected alternative: one tagged tuple per reply (``("bulk", b"x")``). Plain values keep
@@ -30,12 +33,15 @@ from __future__ import annotations
 from .errors import ReplyError
 
 __all__ = [
+    "NO_REPLY",
     "NULL_ARRAY",
     "OK",
     "PONG",
     "QUEUED",
+    "Push",
     "RSet",
     "ReplyError",
+    "ReplySeq",
     "Status",
     "Verbatim",
     "encode_resp",
@@ -73,6 +79,31 @@ class _NullArray:
 
 
 NULL_ARRAY = _NullArray()
+
+
+class Push(list):
+    """An out-of-band message (pub/sub): RESP3 push ``>``, RESP2 a plain array ``*``."""
+
+    __slots__ = ()
+
+
+class ReplySeq(list):
+    """Several top-level replies written back to back (SUBSCRIBE a b answers one
+    confirmation per channel). Encodes as the concatenation of its elements."""
+
+    __slots__ = ()
+
+
+class _NoReply:
+    """The command writes nothing (CLIENT REPLY OFF|SKIP). Encodes as no bytes."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NO_REPLY"
+
+
+NO_REPLY = _NoReply()
 OK = Status("OK")
 QUEUED = Status("QUEUED")
 PONG = Status("PONG")
@@ -114,6 +145,8 @@ def to_resp2_value(r):
         return 1 if r else 0
     if t is Verbatim:
         return bytes(r)
+    if t is Push or t is ReplySeq:
+        return t(to_resp2_value(x) for x in r)
     return r
 
 
@@ -124,7 +157,7 @@ def _encode_into(out: list, r, resp: int) -> None:
     elif t is int:
         out.append(b":%d\r\n" % r)
     elif t is Status:
-        out.append(b"+%b\r\n" % r.encode())
+        out.append(b"+%b\r\n" % r.encode("utf-8", "surrogateescape"))
     elif r is None:
         out.append(b"$-1\r\n" if resp == 2 else b"_\r\n")
     elif t is list or t is RSet:
@@ -134,7 +167,7 @@ def _encode_into(out: list, r, resp: int) -> None:
             _encode_into(out, x, resp)
     elif isinstance(r, ReplyError):
         msg = r.message.replace("\r", " ").replace("\n", " ")
-        out.append(b"-%b\r\n" % msg.encode())
+        out.append(b"-%b\r\n" % msg.encode("utf-8", "surrogateescape"))
     elif r is NULL_ARRAY:
         out.append(b"*-1\r\n" if resp == 2 else b"_\r\n")
     elif t is float:
@@ -161,6 +194,15 @@ def _encode_into(out: list, r, resp: int) -> None:
             out.append(b"$%d\r\n%b\r\n" % (len(r), bytes(r)))
         else:
             out.append(b"=%d\r\ntxt:%b\r\n" % (len(r) + 4, bytes(r)))
+    elif t is Push:
+        out.append(b"%b%d\r\n" % (b">" if resp == 3 else b"*", len(r)))
+        for x in r:
+            _encode_into(out, x, resp)
+    elif t is ReplySeq:
+        for x in r:
+            _encode_into(out, x, resp)
+    elif r is NO_REPLY:
+        pass
     else:  # pragma: no cover - a handler returned something that is not a reply
         raise TypeError(f"not a reply value: {r!r}")
 

@@ -317,6 +317,12 @@ class Engine:
 
         handle_blocked_timeouts(self)
 
+    def pubsub_unsubscribe_all(self, c: Client) -> None:
+        """RESET's hook (server_cmds): drop subscriptions, MONITOR, CLIENT REPLY state."""
+        from .networking import reset_client_state
+
+        reset_client_state(c)
+
     def publish(self, channel: bytes, message: bytes) -> int:
         """PUBLISH from inside the engine (keyspace events too): the receiver count."""
         from .pubsub import publish
