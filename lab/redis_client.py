@@ -26,7 +26,7 @@ from redis.exceptions import ExecAbortError, ResponseError, WatchError
 from .engine import Engine
 from .engine.connection import Client
 from .engine.errors import ReplyError
-from .engine.reply import NULL_ARRAY, RSet, Status, Verbatim, format_double
+from .engine.reply import NO_REPLY, NULL_ARRAY, Push, ReplySeq, RSet, Status, Verbatim, format_double
 
 __all__ = ["LabPipeline", "LabRedis", "connect"]
 
@@ -70,6 +70,14 @@ def _convert(r, decode: bool, resp3: bool):
     if t is Verbatim:
         b = bytes(r)
         return b.decode() if decode else b
+    if t is Push:
+        return [_convert(x, decode, resp3) for x in r]
+    if t is ReplySeq:
+        # several replies back to back (SUBSCRIBE a b): redis-py's execute_command reads
+        # the first; the others would wait in the socket, here they are dropped.
+        return _convert(r[0], decode, resp3) if r else None
+    if r is NO_REPLY:
+        return None
     raise TypeError(f"unexpected reply value {r!r}")
 
 

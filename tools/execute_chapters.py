@@ -44,8 +44,8 @@ def execute(path: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    paths = argv or sorted(str(p) for p in CHAPTERS.rglob("*.ipynb")
-                           if ".ipynb_checkpoints" not in p.parts)
+    paths = [str(Path(a).resolve()) for a in argv] or sorted(
+        str(p) for p in CHAPTERS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     os.environ["PYTHONHASHSEED"] = "0"
     with ProcessPoolExecutor(2) as pool:
         for done in pool.map(execute, paths):

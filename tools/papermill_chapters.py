@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or Path(tempfile.mkdtemp(prefix="papermill-"))
     out.mkdir(parents=True, exist_ok=True)
     os.environ["PYTHONHASHSEED"] = "0"
-    paths = [Path(p) for p in args.notebooks] or sorted(
+    paths = [Path(p).resolve() for p in args.notebooks] or sorted(
         p for p in (ROOT / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     for path in paths:
         params = {k: v for k, v in CI_PARAMETERS.items() if k in declared_parameters(path)}

@@ -69,12 +69,17 @@ class EvictionView:
 
     # -- data for drawing --------------------------------------------------------------------
     def _grid(self):
+        """Heatmap cells as 1-D columns (x, y, z): one cell per key id, z = the policy's
+        score or NaN when the key is not in memory. 1-D float arrays travel to the
+        front end as binary buffers (no JSON, so NaN is fine, and no per-cell work)."""
         scores = self.lab.scores()
         n = len(scores)
-        rows, cols = grid_shape(n)
-        z = np.full(rows * cols, np.nan)
-        z[:n] = np.array(scores, dtype=float)  # None (not in memory) -> nan: a blank cell
-        return z.reshape(rows, cols), cols
+        _rows, cols = grid_shape(n)
+        if getattr(self, "_xy", None) is None or len(self._xy[0]) != n:
+            ids = np.arange(n, dtype=np.int32)
+            self._xy = (ids % cols, ids // cols)
+        z = np.array(scores, dtype=float)  # None -> nan
+        return self._xy[0], self._xy[1], z, cols
 
     def _marks(self, cols: int):
         rec = self.last or {}
@@ -102,14 +107,16 @@ class EvictionView:
 
     # -- views ------------------------------------------------------------------------------
     def figure(self) -> go.Figure:
-        z, cols = self._grid()
+        gx, gy, z, cols = self._grid()
         sx, sy, vx, vy = self._marks(cols)
         names, scores = self._pool()
-        fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45],
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.12,
                             subplot_titles=("keyspace", "eviction pool (best candidate right)"))
-        fig.add_trace(go.Heatmap(z=z, hovertemplate="key id %{y}×%{x}: %{z}<extra></extra>",
+        fig.add_trace(go.Heatmap(x=gx, y=gy, z=z,
+                                 hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>",
                                  colorscale="Viridis",
-                                 colorbar=dict(title=_score_label(self.params["policy"]), x=0.5),
+                                 colorbar=dict(title=_score_label(self.params["policy"]), x=0.47,
+                                               len=0.9, thickness=12),
                                  uid="grid", name="keys"), 1, 1)
         fig.add_trace(go.Scatter(x=sx, y=sy, mode="markers", uid="samples", name="sampled",
                                  marker=dict(symbol="circle-open", size=12, color=COLORS["sample"],
@@ -127,9 +134,17 @@ class EvictionView:
         fig.update_xaxes(title="pool slot", range=[-0.5, 15.5], row=1, col=2)
         fig.update_yaxes(title="score: " + ("LFU counter" if self.params["policy"].endswith("lfu")
                                              else "idle (s)"), row=1, col=2)
-        fig.update_layout(title=self.summary(), height=430, width=980, showlegend=True,
-                          legend=dict(orientation="h", y=-0.08))
+        fig.update_layout(title=dict(text=self.title(), font=dict(size=14)), height=440,
+                          width=900, showlegend=True, margin=dict(l=20, r=20, t=70, b=40),
+                          legend=dict(orientation="h", y=-0.06))
         return fig
+
+    def title(self) -> str:
+        """Short figure title: policy, samples and the last victim."""
+        e = self.lab.engine
+        victim = self.last["victim"].decode() if self.last and self.last.get("victim") else "-"
+        return (f"{self.params['policy']}, samples={e.config.maxmemory_samples}: "
+                f"{e.stat_evictedkeys} evictions, last victim {victim}")
 
     def summary(self) -> str:
         rec = self.last
@@ -145,7 +160,7 @@ class EvictionView:
         """Update only what changed: the grid's z, the marks, the pool bars, the title."""
         if self._fig is None:
             return
-        z, cols = self._grid()
+        _gx, _gy, z, cols = self._grid()
         sx, sy, vx, vy = self._marks(cols)
         names, scores = self._pool()
         victim = self.last["victim"].decode() if self.last and self.last.get("victim") else None
@@ -158,7 +173,7 @@ class EvictionView:
             victim_mark.x, victim_mark.y = vx, vy
             pool.x, pool.y, pool.text = list(range(len(names))), scores, names
             pool.marker.color = [COLORS["victim"] if n == victim else "#9ecae1" for n in names]
-            self._fig.layout.title.text = summary
+            self._fig.layout.title.text = self.title()
         if self._label is not None:
             self._label.value = summary
 

@@ -47,6 +47,7 @@ class CommandSpec:
         "is_denyoom",
         "is_fast",
         "is_noscript",
+        "is_protected",
         "is_readonly",
         "is_write",
         "last_key",
@@ -93,6 +94,7 @@ class CommandSpec:
         self.is_fast = "fast" in fl
         self.is_noscript = "noscript" in fl
         self.no_multi = "no_multi" in fl
+        self.is_protected = "protected" in fl
 
     @property
     def fullname(self) -> str:

@@ -60,6 +60,7 @@ class Engine:
         self.mstime = self.clock.now_ms()
         self.start_ms = self.mstime
         self.enable_protected_configs = False
+        self.active_expire_enabled = True
         self.loading = False
         self.child_active = False  # a fork child (BGSAVE/AOFRW) exists: no LRU/LFU touch
         self.probe = ProbeHub()
@@ -195,6 +196,8 @@ class Engine:
             self.clock.set_us(self._next_cron_ms * 1000)
             self.update_cached_time()
             self.server_cron()
+            # an idle server's event loop wakes for the timer: beforeSleep runs too
+            self.before_sleep()
             self._next_cron_ms += self.cron_period_ms
         self.clock.set_us(max(self.clock.now_us(), target * 1000))
         self.update_cached_time()
@@ -213,7 +216,8 @@ class Engine:
         from .expire import ACTIVE_EXPIRE_CYCLE_SLOW, active_expire_cycle
 
         self.lruclock = (self.mstime // self.lru_clock_resolution_ms) & LRU_CLOCK_MAX
-        active_expire_cycle(self, ACTIVE_EXPIRE_CYCLE_SLOW)
+        if self.active_expire_enabled:  # DEBUG SET-ACTIVE-EXPIRE 0 turns it off
+            active_expire_cycle(self, ACTIVE_EXPIRE_CYCLE_SLOW)
         self.cronloops += 1
 
     def before_sleep(self) -> None:
@@ -221,7 +225,8 @@ class Engine:
         # expire.c's quirk: a 0..1 fraction compared with a percentage, so the fast cycle
         # in practice runs only after a cycle that hit its time limit.
         st = self.expire_state
-        if st.timelimit_exit or self.stat_expired_stale_perc >= st.acceptable_stale:
+        if self.active_expire_enabled and (
+                st.timelimit_exit or self.stat_expired_stale_perc >= st.acceptable_stale):
             from .expire import ACTIVE_EXPIRE_CYCLE_FAST, active_expire_cycle
 
             active_expire_cycle(self, ACTIVE_EXPIRE_CYCLE_FAST)
@@ -343,7 +348,7 @@ class Engine:
         self.stat_expiredkeys += 1
         self.notify_keyspace_event(NOTIFY_EXPIRED, "expired", key, db.id)
         db.signal_modified(key)
-        self.propagate(db.id, [b"DEL", key])
+        self.propagate(db.id, [b"UNLINK" if self.config.lazyfree_lazy_expire else b"DEL", key])
         if lazy:
             p = self.probe("expire.lazy")
             if p.active:
@@ -418,6 +423,8 @@ class Engine:
         arity = spec.arity
         if (arity > 0 and len(argv) != arity) or len(argv) < -arity:
             return self._reject(c, spec, errors.WRONG_ARITY.format(spec.name))
+        if spec.is_protected and not _protected_allowed(c, spec):
+            return self._reject(c, spec, errors.DEBUG_DISABLED)
         if not c.authenticated and spec.name not in ("auth", "hello", "quit", "reset"):
             return self._reject(c, spec, errors.NOAUTH)
         if c.multi is not None and spec.no_multi:
@@ -521,6 +528,14 @@ _TYPE_CHECKS: dict[str, Callable[[Engine, RObj], None]] = {}
 def register_type_check(type: str, fn: Callable[[Engine, RObj], None]) -> None:
     """Data-type modules register their encoding/contents invariant here."""
     _TYPE_CHECKS[type] = fn
+
+
+def _protected_allowed(c: Client, spec: CommandSpec) -> bool:
+    """``allowProtectedAction``: DEBUG needs ``enable-debug-command`` yes (or local for
+    a local connection)."""
+    from .server_cmds import debug_allowed
+
+    return debug_allowed(c)
 
 
 def _printable(b: bytes, limit: int) -> str:

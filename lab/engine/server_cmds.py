@@ -1503,13 +1503,12 @@ def debug_object(c, key: bytes) -> Status:
                   f"lru:{obj.lru} lru_seconds_idle:{idle}{extra}")
 
 
-@command("debug", arity=-2, flags="admin noscript loading stale", group="server",
+@command("debug", arity=-2, flags="admin noscript loading stale protected", group="server",
          since="1.0.0", complexity="Depends on subcommand.")
 def debug_command(c, argv):
     """DEBUG subcommand [arg ...]
-    Debugging helpers: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, HELP."""
-    if not debug_allowed(c):
-        raise ReplyError(errors.DEBUG_DISABLED)
+    Debugging helpers: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, HELP.
+    (Refused in dispatch unless enable-debug-command allows it: a protected command.)"""
     sub = argv[1].lower()
     n = len(argv)
     e = c.engine

@@ -19,12 +19,11 @@ def test_eviction_view_draws_the_probe_record():
     assert len(pool.y) == len(rec["pool_ranked"])
     # the victim is marked where its key id sits in the grid
     vid = int(rec["victim"].split(b":")[1])
-    cols = len(grid.z[0])
-    assert (victim.x[0], victim.y[0]) == (vid % cols, vid // cols)
+    assert (victim.x[0], victim.y[0]) == (grid.x[vid], grid.y[vid])
     # scores come from the engine: resident keys have a score, evicted ones are blank
-    flat = np.array(grid.z, dtype=float).ravel()[:400]
-    assert np.isnan(flat[vid])
-    assert (~np.isnan(flat)).sum() == len(v.lab.engine.dbs[0].dict)
+    z = np.array(grid.z, dtype=float)
+    assert np.isnan(z[vid])
+    assert (~np.isnan(z)).sum() == len(v.lab.engine.dbs[0].dict)
 
 
 def test_summary_is_deterministic():
@@ -50,6 +49,7 @@ def test_controls_reconfigure_the_live_engine():
     v.controls["step10"].click()
     assert v._fig.layout.title.text != title_before
     assert "allkeys-lfu" in v._fig.layout.title.text
+    assert v._label.value == v.summary()
 
 
 def test_hit_ratio_view_table():
