@@ -96,14 +96,43 @@ class EvictionView:
         return sx, sy, vx, vy
 
     def _pool(self):
+        """Pool entries at the decision, left (worst) to right (best), as the score the
+        pool sorts by: idle seconds (LRU), 255 - LFU counter (LFU), seconds to expiry
+        (volatile-ttl). Entries scored under a previous policy keep their old score, as
+        in Redis (the pool survives a CONFIG SET of the policy)."""
         rec = self.last or {}
         pool = rec.get("pool_ranked") or rec.get("pool_before") or []
-        scale = 1000.0 if not self.params["policy"].endswith("lfu") else 1.0
-        if self.params["policy"] == "volatile-ttl":
-            return [p[1].decode() for p in pool], [1 for _ in pool]
+        policy = self.params["policy"]
+        names = [p[1].decode() for p in pool]
+        if policy == "volatile-ttl":
+            now = self.lab.engine.mstime
+            return names, [max(0.0, ((1 << 64) - 1 - p[0] - now) / 1000) for p in pool]
+        if policy.endswith("lfu"):
+            return names, [float(p[0]) for p in pool]
+        return names, [p[0] / 1000 for p in pool]
+
+    def _bar_colors(self, names: list[str]) -> list[str]:
+        """Red: the victim; grey: a ghost (its key was already gone, so Redis skipped it);
+        blue: a live candidate."""
+        victim = self.last["victim"].decode() if self.last and self.last.get("victim") else None
+        d = self.lab.engine.dbs[0].dict
+        return [COLORS["victim"] if n == victim else
+                ("#bbbbbb" if n.encode() not in d else "#9ecae1") for n in names]
+
+    def _pool_axis_title(self) -> str:
+        policy = self.params["policy"]
+        if policy == "volatile-ttl":
+            return "seconds to expiry"
+        if policy.endswith("lfu"):
+            return "pool score: 255 - LFU counter"
+        return "pool score: idle seconds"
+
+    def _zrange(self, z) -> tuple[float, float]:
+        finite = z[~np.isnan(z)]
+        top = float(finite.max()) if finite.size else 1.0
         if self.params["policy"].endswith("lfu"):
-            return [p[1].decode() for p in pool], [255 - p[0] for p in pool]
-        return [p[1].decode() for p in pool], [p[0] / scale for p in pool]
+            return 0.0, max(10.0, top)
+        return 0.0, max(1.0, top)
 
     # -- views ------------------------------------------------------------------------------
     def figure(self) -> go.Figure:
@@ -112,31 +141,30 @@ class EvictionView:
         names, scores = self._pool()
         fig = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.12,
                             subplot_titles=("keyspace", "eviction pool (best candidate right)"))
-        fig.add_trace(go.Heatmap(x=gx, y=gy, z=z,
+        zmin, zmax = self._zrange(z)
+        fig.add_trace(go.Heatmap(x=gx, y=gy, z=z, zmin=zmin, zmax=zmax,
                                  hovertemplate="row %{y}, col %{x}: %{z}<extra></extra>",
                                  colorscale="Viridis",
-                                 colorbar=dict(title=_score_label(self.params["policy"]), x=0.47,
-                                               len=0.9, thickness=12),
+                                 colorbar=dict(title=dict(text=_score_label(self.params["policy"]),
+                                                          side="top"),
+                                               orientation="h", x=0.22, y=-0.12, len=0.42,
+                                               thickness=10),
                                  uid="grid", name="keys"), 1, 1)
         fig.add_trace(go.Scatter(x=sx, y=sy, mode="markers", uid="samples", name="sampled",
                                  marker=dict(symbol="circle-open", size=12, color=COLORS["sample"],
                                              line=dict(width=2))), 1, 1)
         fig.add_trace(go.Scatter(x=vx, y=vy, mode="markers", uid="victim", name="evicted",
                                  marker=dict(symbol="x", size=14, color=COLORS["victim"])), 1, 1)
-        colors = ["#9ecae1"] * len(names)
-        if names and self.last and self.last.get("victim") is not None:
-            victim = self.last["victim"].decode()
-            colors = [COLORS["victim"] if n == victim else "#9ecae1" for n in names]
+        colors = self._bar_colors(names)
         fig.add_trace(go.Bar(x=list(range(len(names))), y=scores, text=names, uid="pool",
                              marker_color=colors, name="pool", hovertext=names), 1, 2)
         fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=1)
         fig.update_xaxes(showticklabels=False, row=1, col=1)
         fig.update_xaxes(title="pool slot", range=[-0.5, 15.5], row=1, col=2)
-        fig.update_yaxes(title="score: " + ("LFU counter" if self.params["policy"].endswith("lfu")
-                                             else "idle (s)"), row=1, col=2)
-        fig.update_layout(title=dict(text=self.title(), font=dict(size=14)), height=440,
-                          width=900, showlegend=True, margin=dict(l=20, r=20, t=70, b=40),
-                          legend=dict(orientation="h", y=-0.06))
+        fig.update_yaxes(title=self._pool_axis_title(), type="log", row=1, col=2)
+        fig.update_layout(title=dict(text=self.title(), font=dict(size=14)), height=480,
+                          width=900, showlegend=True, margin=dict(l=20, r=20, t=70, b=90),
+                          legend=dict(orientation="h", x=0.55, y=-0.12))
         return fig
 
     def title(self) -> str:
@@ -163,16 +191,18 @@ class EvictionView:
         _gx, _gy, z, cols = self._grid()
         sx, sy, vx, vy = self._marks(cols)
         names, scores = self._pool()
-        victim = self.last["victim"].decode() if self.last and self.last.get("victim") else None
         grid, samples, victim_mark, pool = self._fig.data
         summary = self.summary()
+        zmin, zmax = self._zrange(z)
         with self._fig.batch_update():
             grid.z = z
+            grid.zmin, grid.zmax = zmin, zmax
             grid.colorbar.title.text = _score_label(self.params["policy"])
+            self._fig.layout.yaxis2.title.text = self._pool_axis_title()
             samples.x, samples.y = sx, sy
             victim_mark.x, victim_mark.y = vx, vy
             pool.x, pool.y, pool.text = list(range(len(names))), scores, names
-            pool.marker.color = [COLORS["victim"] if n == victim else "#9ecae1" for n in names]
+            pool.marker.color = self._bar_colors(names)
             self._fig.layout.title.text = self.title()
         if self._label is not None:
             self._label.value = summary
@@ -182,7 +212,7 @@ class EvictionView:
         import ipywidgets as W
 
         self._fig = go.FigureWidget(self.figure())
-        self._label = W.Label(self.summary())
+        self._label = W.HTML(self.summary(), layout=W.Layout(width="900px"))
         policy = W.Dropdown(options=POLICIES, value=self.params["policy"], description="policy")
         samples = W.IntSlider(value=self.params["samples"], min=1, max=20,
                               description="samples", continuous_update=False)

@@ -15,6 +15,8 @@ def test_eviction_widget_reacts_to_controls(jupyterlab, page):
     page.wait_for_selector(".js-plotly-plot .heatmaplayer", timeout=120_000)
     before = page.evaluate(TITLE)
     assert before and "allkeys-lru" in before
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     screenshot(page, "eviction-before.png")
     # the "next eviction" button steps the live engine: the title (summary) changes
     page.get_by_role("button", name="10 evictions").first.click()
@@ -24,6 +26,10 @@ def test_eviction_widget_reacts_to_controls(jupyterlab, page):
     page.locator(".widget-dropdown select").first.select_option("allkeys-lfu")
     page.wait_for_function(f"() => (({TITLE})() || '').includes('allkeys-lfu')", timeout=60_000)
     after_policy = page.evaluate(TITLE)
+    page.get_by_role("button", name="10 evictions").first.click()  # LFU counters re-learn
+    page.wait_for_function(f"t => ({TITLE})() !== t", arg=after_policy, timeout=60_000)
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     screenshot(page, "eviction-after.png")
     assert after_step != before and "allkeys-lfu" in after_policy
     assert not page.errors, page.errors
