@@ -6,13 +6,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 STAMP  := $(VENV)/.installed-stamp
-# Set REQUIRE_REDIS=1 (CI does) to make differential tests fail, not skip, without redis-server.
+# Set REQUIRE_REDIS=1 (CI does) to make differential tests fail, not skip, without redis-server,
+# and REQUIRE_BROWSER=1 to make the browser test fail, not skip, without chromium.
 REQUIRE_REDIS ?= 0
+REQUIRE_BROWSER ?= 0
 PYTEST_WORKERS ?= 2
 
 export PYTHONHASHSEED := 0
 
-.PHONY: setup lab test test-fast lint bench clean
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: setup lab test test-engine test-chapters test-browser lint bench notebooks clean
 
 setup: $(STAMP)
 
@@ -30,10 +34,25 @@ lab: setup
 	$(BIN)/jupyter lab --ip 127.0.0.1 --port $(PORT) --ServerApp.root_dir=chapters
 
 lint: setup
-	$(BIN)/ruff check lab widgets tests bench
+	$(BIN)/ruff check lab widgets tests bench tools
 
-test: setup lint
+# The whole suite: lint, engine/unit/differential tests, the chapters (nbval compares every
+# stored output; papermill re-runs them with other parameters), and the browser test.
+test: setup lint test-engine test-chapters test-browser
+
+test-engine: setup
 	LAB_REQUIRE_REDIS=$(REQUIRE_REDIS) $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile tests
+
+test-chapters: setup
+	$(BIN)/pytest -q -p no:cacheprovider $(NBVAL) -n $(PYTEST_WORKERS) --dist loadfile chapters
+	$(BIN)/python tools/papermill_chapters.py
+
+test-browser: setup
+	LAB_REQUIRE_BROWSER=$(REQUIRE_BROWSER) $(BIN)/pytest -q -p no:cacheprovider tests/browser
+
+# Regenerate every chapter's stored outputs (after a change that alters them).
+notebooks: setup
+	$(BIN)/python tools/execute_chapters.py
 
 bench: setup
 	$(BIN)/python bench/bench_client.py
