@@ -81,22 +81,34 @@ def _convert(r, decode: bool, resp3: bool):
     raise TypeError(f"unexpected reply value {r!r}")
 
 
+# Command names as redis-py passes them ("GET", "CONFIG GET") -> their argv prefix.
+_NAME_PARTS: dict[str, list[bytes]] = {}
+
+
+def _name_parts(name) -> list[bytes]:
+    parts = _NAME_PARTS.get(name)
+    if parts is None:
+        b = name.encode() if type(name) is str else _ENCODER.encode(name)
+        # redis-py sends multi-word command names ("CONFIG GET") as separate arguments
+        parts = b.split() if b" " in b else [b]
+        if len(_NAME_PARTS) < 4096:
+            _NAME_PARTS[name] = parts
+    return parts
+
+
 def _encode_args(args: tuple) -> list[bytes]:
-    out = []
-    for a in args:
+    """The argv redis-py would send for ``args`` (name split, values encoded)."""
+    out = list(_name_parts(args[0]))
+    for a in args[1:]:
         t = type(a)
-        if t is bytes:
-            out.append(a)
-        elif t is str:
+        if t is str:
             out.append(a.encode())
+        elif t is bytes:
+            out.append(a)
         elif t is int or t is float:
             out.append(repr(a).encode())
         else:
             out.append(_ENCODER.encode(a))
-    # redis-py sends multi-word command names ("CONFIG GET") as separate arguments
-    first = out[0]
-    if b" " in first:
-        out[0:1] = first.split()
     return out
 
 
@@ -117,6 +129,7 @@ class LabRedis(redis.Redis):
         self._lab_client_name = client_name
         self._lab_conn = self._lab_new_connection()
         self._lab_free: list[Client] = []
+        self._lab_callbacks: dict = {}  # command name -> redis-py callback (or None)
 
     def _lab_new_connection(self) -> Client:
         c = self.engine.client(name=self._lab_client_name or "")
@@ -149,7 +162,44 @@ class LabRedis(redis.Redis):
 
     # -- the command path ----------------------------------------------------------------
     def execute_command(self, *args: Any, **options: Any):
-        return self._lab_run(self._lab_conn, args, options)
+        # The hot path: encode, run on this client's engine connection, convert the way
+        # redis-py's parser would, apply redis-py's callback. Rare cases (options,
+        # errors, unusual reply types) go through _lab_parse.
+        argv = list(_name_parts(args[0]))
+        for a in args[1:]:
+            t = type(a)
+            if t is str:
+                argv.append(a.encode())
+            elif t is bytes:
+                argv.append(a)
+            elif t is int or t is float:
+                argv.append(repr(a).encode())
+            else:
+                argv.append(_ENCODER.encode(a))
+        reply = self._lab_conn.execute(argv)
+        name = args[0]
+        if options:
+            options.pop("keys", None)  # redis-py passes keys= for its client-side cache
+            if options:
+                return self._lab_parse(reply, name, options)
+        t = type(reply)
+        if t is bytes:
+            response = reply.decode() if self._lab_decode else reply
+        elif t is int or reply is None:
+            response = reply
+        elif t is Status:
+            response = str(reply) if self._lab_decode else reply.encode()
+        else:
+            return self._lab_parse(reply, name, options)
+        try:
+            cb = self._lab_callbacks[name]
+        except KeyError:
+            cb = self._lab_callbacks[name] = self.response_callbacks.get(name)
+        return cb(response) if cb is not None else response
+
+    def set_response_callback(self, command: str, callback) -> None:
+        super().set_response_callback(command, callback)
+        self._lab_callbacks.clear()
 
     def _lab_parse(self, reply, command_name: str, options: dict):
         """What ``Redis.parse_response`` does after reading ``reply`` from a socket."""
@@ -171,11 +221,6 @@ class LabRedis(redis.Redis):
         if cb is not None:
             return cb(response, **options)
         return response
-
-    def _lab_run(self, conn: Client, args: tuple, options: dict):
-        command_name = args[0]
-        reply = conn.execute(_encode_args(args))
-        return self._lab_parse(reply, command_name, options)
 
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> LabPipeline:
         return LabPipeline(self, transaction, shard_hint)

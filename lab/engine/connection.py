@@ -146,7 +146,9 @@ class Client:
             reply = self._execute_in_multi(argv)
         if e.ready_keys:
             e.handle_clients_blocked_on_keys()
-        e.before_sleep()
+        st = e.expire_state  # before_sleep, inlined: nothing to do unless a cycle timed out
+        if st.timelimit_exit or e.stat_expired_stale_perc >= st.acceptable_stale:
+            e.before_sleep()
         return reply
 
     def _execute_in_multi(self, argv: list[bytes]):

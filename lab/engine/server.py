@@ -36,6 +36,10 @@ from .objects import LFU_INIT_VAL, LRU_CLOCK_MAX, RObj
 from .probes import ProbeHub
 from .reply import QUEUED
 
+# Raw command name bytes -> spec, filled on first use (bounded): skips .lower() and a
+# second lookup on the hot path. Only names that resolve are cached.
+_SPEC_CACHE: dict[bytes, CommandSpec] = {}
+
 # Commands that run immediately even inside MULTI (server.c:processCommand).
 MULTI_PASSTHROUGH = frozenset({b"exec", b"discard", b"multi", b"watch", b"quit", b"reset"})
 
@@ -410,10 +414,14 @@ class Engine:
         c.last_ms = self.mstime
         if not argv:
             return None
-        spec = COMMAND_TABLE.get(argv[0].lower())
+        spec = _SPEC_CACHE.get(argv[0])  # the name as sent ("GET", "get") -> spec
         if spec is None:
-            return self._reject(c, None, errors.UNKNOWN_COMMAND.format(
-                _printable(argv[0], 128), _args_preview(argv)))
+            spec = COMMAND_TABLE.get(argv[0].lower())
+            if spec is None:
+                return self._reject(c, None, errors.UNKNOWN_COMMAND.format(
+                    _printable(argv[0], 128), _args_preview(argv)))
+            if len(_SPEC_CACHE) < 4096:
+                _SPEC_CACHE[argv[0]] = spec
         if spec.subcommands is not None and len(argv) >= 2:
             sub = spec.subcommands.get(argv[1].lower())
             if sub is None:
