@@ -129,7 +129,8 @@ def _del_generic(c, argv: list[bytes]) -> int:
 
 
 @command("del", arity=-2, flags="write", keys=(1, -1, 1), group="generic", since="1.0.0",
-         complexity="O(N) where N is the number of keys that will be removed.")
+         complexity="O(N) where N is the number of keys that will be removed.",
+         tips="request_policy:multi_shard response_policy:agg_sum")
 def del_command(c, argv):
     """DEL key [key ...]
     Deletes one or more keys."""
@@ -137,7 +138,8 @@ def del_command(c, argv):
 
 
 @command("unlink", arity=-2, flags="write fast", keys=(1, -1, 1), group="generic",
-         since="4.0.0", complexity="O(1) for each key removed regardless of its size.")
+         since="4.0.0", complexity="O(1) for each key removed regardless of its size.",
+         tips="request_policy:multi_shard response_policy:agg_sum")
 def unlink_command(c, argv):
     """UNLINK key [key ...]
     Asynchronously deletes one or more keys."""
@@ -145,7 +147,8 @@ def unlink_command(c, argv):
 
 
 @command("exists", arity=-2, flags="readonly fast", keys=(1, -1, 1), group="generic",
-         since="1.0.0", complexity="O(N) where N is the number of keys to check.")
+         since="1.0.0", complexity="O(N) where N is the number of keys to check.",
+         tips="request_policy:multi_shard response_policy:agg_sum")
 def exists_command(c, argv):
     """EXISTS key [key ...]
     Determines whether one or more keys exist."""
@@ -163,7 +166,8 @@ def type_command(c, argv):
 
 
 @command("touch", arity=-2, flags="readonly fast", keys=(1, -1, 1), group="generic",
-         since="3.2.1", complexity="O(N) where N is the number of keys that will be touched.")
+         since="3.2.1", complexity="O(N) where N is the number of keys that will be touched.",
+         tips="request_policy:multi_shard response_policy:agg_sum")
 def touch_command(c, argv):
     """TOUCH key [key ...]
     Returns the number of existing keys out of those specified after updating the time
@@ -290,7 +294,7 @@ def move_command(c, argv):
 
 @command("swapdb", arity=3, flags="write fast", group="server", since="4.0.0",
          complexity="O(N) where N is the count of clients watching or blocking on keys "
-         "from both databases.")
+         "from both databases.", acl="keyspace dangerous")
 def swapdb_command(c, argv):
     """SWAPDB index1 index2
     Swaps two Redis databases."""
@@ -323,7 +327,7 @@ def swapdb_command(c, argv):
 # --- KEYS / SCAN / RANDOMKEY / DBSIZE ------------------------------------------------------
 @command("keys", arity=2, flags="readonly", group="generic", since="1.0.0",
          complexity="O(N) with N being the number of keys in the database.",
-         tips="request_policy:all_shards nondeterministic_output_order")
+         tips="request_policy:all_shards nondeterministic_output_order", acl="dangerous")
 def keys_command(c, argv):
     """KEYS pattern
     Returns all key names that match a pattern."""
@@ -431,7 +435,7 @@ def randomkey_command(c, argv):
 
 
 @command("dbsize", arity=1, flags="readonly fast", group="server", since="1.0.0",
-         tips="request_policy:all_shards response_policy:agg_sum")
+         tips="request_policy:all_shards response_policy:agg_sum", acl="keyspace")
 def dbsize_command(c, argv):
     """DBSIZE
     Returns the number of keys in the database."""
@@ -467,7 +471,8 @@ def _force_propagation(c, argv: list[bytes], dirty_before: int) -> None:
 
 
 @command("flushdb", arity=-1, flags="write", group="server", since="1.0.0",
-         complexity="O(N) where N is the number of keys in the selected database")
+         complexity="O(N) where N is the number of keys in the selected database",
+         acl="keyspace dangerous", tips="request_policy:all_shards response_policy:all_succeeded")
 def flushdb_command(c, argv):
     """FLUSHDB [ASYNC|SYNC]
     Remove all keys from the current database."""
@@ -481,7 +486,8 @@ def flushdb_command(c, argv):
 
 
 @command("flushall", arity=-1, flags="write", group="server", since="1.0.0",
-         complexity="O(N) where N is the total number of keys in all databases")
+         complexity="O(N) where N is the total number of keys in all databases",
+         acl="keyspace dangerous", tips="request_policy:all_shards response_policy:all_succeeded")
 def flushall_command(c, argv):
     """FLUSHALL [ASYNC|SYNC]
     Removes all keys from all databases."""
@@ -523,14 +529,14 @@ def _object_lookup(c, key: bytes) -> RObj | None:
     return c.db.lookup(key, LOOKUP_NOTOUCH | LOOKUP_NONOTIFY)
 
 
-@subcommand(object_cmd, "help", arity=2, flags="loading stale")
+@subcommand(object_cmd, "help", arity=2, flags="loading stale", since="6.2.0")
 def object_help(c, argv):
     """OBJECT HELP
     Returns helpful text about the different subcommands."""
     return [Status(line) for line in OBJECT_HELP]
 
 
-@subcommand(object_cmd, "encoding", arity=3, flags="readonly", keys=(2, 2, 1))
+@subcommand(object_cmd, "encoding", arity=3, flags="readonly", keys=(2, 2, 1), tips="nondeterministic_output")
 def object_encoding(c, argv):
     """OBJECT ENCODING key
     Returns the internal encoding of a Redis object."""
@@ -538,7 +544,8 @@ def object_encoding(c, argv):
     return None if o is None else o.encoding.encode()
 
 
-@subcommand(object_cmd, "freq", arity=3, flags="readonly", keys=(2, 2, 1))
+@subcommand(object_cmd, "freq", arity=3, flags="readonly", keys=(2, 2, 1), since="4.0.0",
+            tips="nondeterministic_output")
 def object_freq(c, argv):
     """OBJECT FREQ key
     Returns the logarithmic access frequency counter of a Redis object."""
@@ -551,7 +558,7 @@ def object_freq(c, argv):
     return e.lfu_decr_and_return(o)
 
 
-@subcommand(object_cmd, "idletime", arity=3, flags="readonly", keys=(2, 2, 1))
+@subcommand(object_cmd, "idletime", arity=3, flags="readonly", keys=(2, 2, 1), tips="nondeterministic_output")
 def object_idletime(c, argv):
     """OBJECT IDLETIME key
     Returns the time since the last access to a Redis object."""
@@ -564,7 +571,7 @@ def object_idletime(c, argv):
     return e.estimate_idle_time_ms(o) // 1000
 
 
-@subcommand(object_cmd, "refcount", arity=3, flags="readonly", keys=(2, 2, 1))
+@subcommand(object_cmd, "refcount", arity=3, flags="readonly", keys=(2, 2, 1), tips="nondeterministic_output")
 def object_refcount_command(c, argv):
     """OBJECT REFCOUNT key
     Returns the reference count of a value of a key."""

@@ -424,7 +424,8 @@ def _register_commands() -> None:
     from .reply import OK, Status
     from .util import string2ll
 
-    memory = container("memory", group="server", since="4.0.0")
+    memory = container("memory", group="server", since="4.0.0",
+                       summary="A container for memory diagnostics commands.")
 
     @subcommand(memory, "usage", arity=-3, flags="readonly", keys=(2, 2, 1),
                 complexity="O(N) where N is the number of samples.")
@@ -449,13 +450,15 @@ def _register_commands() -> None:
             return None
         return memory_usage(argv[2], obj, samples, c.engine.config.list_max_listpack_size)
 
-    @subcommand(memory, "stats", arity=2, flags="", complexity="O(1)")
+    @subcommand(memory, "stats", arity=2, flags="", complexity="O(1)",
+                tips="nondeterministic_output request_policy:all_shards response_policy:special")
     def memory_stats_command(c, argv):
         """MEMORY STATS
         Returns details about memory usage."""
         return memory_stats(c.engine)
 
-    @subcommand(memory, "doctor", arity=2, flags="", complexity="O(1)")
+    @subcommand(memory, "doctor", arity=2, flags="", complexity="O(1)",
+                tips="nondeterministic_output request_policy:all_shards response_policy:special")
     def memory_doctor_command(c, argv):
         """MEMORY DOCTOR
         Outputs a memory problems report."""
@@ -465,7 +468,8 @@ def _register_commands() -> None:
 
     slow = "Depends on how much memory is allocated, could be slow"
 
-    @subcommand(memory, "malloc-stats", arity=2, flags="", complexity=slow)
+    @subcommand(memory, "malloc-stats", arity=2, flags="", complexity=slow,
+                tips="nondeterministic_output request_policy:all_shards response_policy:special")
     def memory_malloc_stats_command(c, argv):
         """MEMORY MALLOC-STATS
         Returns the allocator statistics."""
@@ -476,7 +480,8 @@ def _register_commands() -> None:
                          f"Allocated: {m.used_memory()}\n"
                          "___ End jemalloc statistics ___\n").encode())
 
-    @subcommand(memory, "purge", arity=2, flags="", complexity=slow)
+    @subcommand(memory, "purge", arity=2, flags="", complexity=slow,
+                tips="request_policy:all_shards response_policy:all_succeeded")
     def memory_purge_command(c, argv):
         """MEMORY PURGE
         Asks the allocator to release memory."""

@@ -243,7 +243,7 @@ def _subcommand_syntax(argv) -> ReplyError:
 _client = server_cmds.client_container
 
 
-@subcommand(_client, "pause", arity=-3, flags="admin noscript loading stale", since="3.0.0",
+@subcommand(_client, "pause", arity=-3, flags="admin noscript loading stale", since="2.9.50",
             complexity="O(1)")
 def client_pause(c, argv):
     """CLIENT PAUSE timeout [WRITE|ALL]

@@ -249,7 +249,7 @@ PUBSUB_HELP = [
 ]
 
 
-@subcommand(pubsub, "help", arity=2, flags="loading stale", since="6.2.0")
+@subcommand(pubsub, "help", arity=2, flags="loading stale", since="6.2.0", acl="-pubsub")
 def pubsub_help(c, argv):
     """PUBSUB HELP
     Show helpful text about the different subcommands"""

@@ -43,7 +43,7 @@ from .commands import COMMAND_TABLE, CommandSpec, command, container, subcommand
 from .config import PARAM_BY_NAME
 from .errors import ReplyError
 from .objects import LRU_CLOCK_MAX, OBJ_SHARED_INTEGERS
-from .reply import OK, PONG, Status, Verbatim
+from .reply import OK, PONG, RSet, Status, Verbatim
 from .util import string2ll, stringmatch
 
 REDIS_VERSION = "7.0.15"
@@ -136,11 +136,11 @@ def _key_specs(spec: CommandSpec) -> list:
     if spec.first_key <= 0:
         return []
     if "readonly" in spec.flags:
-        kflags = [Status("RO"), Status("access")]
+        kflags = RSet([Status("RO"), Status("access")])
     elif "write" in spec.flags:
-        kflags = [Status("RW"), Status("update")]
+        kflags = RSet([Status("RW"), Status("update")])
     else:
-        kflags = [Status("RO")]
+        kflags = RSet([Status("RO")])
     last = spec.last_key
     lastkey = last - spec.first_key if last >= 0 else last
     return [{
@@ -157,14 +157,14 @@ def command_info_entry(spec: CommandSpec) -> list:
     return [
         spec.name.encode(),
         spec.arity,
-        [Status(f) for f in command_flags(spec)],
+        RSet(Status(f) for f in command_flags(spec)),  # RESP3 sets, as 7.0 sends them
         spec.first_key,
         spec.last_key,
         spec.step,
-        [Status("@" + c) for c in acl_categories(spec)],
-        [t.encode() for t in spec.tips],
-        _key_specs(spec),
-        subs,
+        RSet(Status("@" + c) for c in acl_categories(spec)),
+        RSet(t.encode() for t in spec.tips),
+        RSet(_key_specs(spec)),
+        RSet(subs),
     ]
 
 

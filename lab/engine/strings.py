@@ -321,7 +321,8 @@ def getset_command(c, argv):
 
 
 @command("mget", arity=-2, flags="readonly fast", keys=(1, -1, 1), group="string",
-         complexity="O(N) where N is the number of keys to retrieve.", since="1.0.0")
+         complexity="O(N) where N is the number of keys to retrieve.", since="1.0.0",
+         tips="request_policy:multi_shard")
 def mget_command(c, argv):
     """MGET key [key ...]
     Atomically returns the string values of one or more keys."""
@@ -351,7 +352,8 @@ def _mset_generic(c, argv, nx: bool):
 
 
 @command("mset", arity=-3, flags="write denyoom", keys=(1, -1, 2), group="string",
-         complexity="O(N) where N is the number of keys to set.", since="1.0.1")
+         complexity="O(N) where N is the number of keys to set.", since="1.0.1",
+         tips="request_policy:multi_shard response_policy:all_succeeded")
 def mset_command(c, argv):
     """MSET key value [key value ...]
     Atomically creates or modifies the string values of one or more keys."""
@@ -359,7 +361,8 @@ def mset_command(c, argv):
 
 
 @command("msetnx", arity=-3, flags="write denyoom", keys=(1, -1, 2), group="string",
-         complexity="O(N) where N is the number of keys to set.", since="1.0.1")
+         complexity="O(N) where N is the number of keys to set.", since="1.0.1",
+         tips="request_policy:multi_shard response_policy:agg_min")
 def msetnx_command(c, argv):
     """MSETNX key value [key value ...]
     Atomically modifies the string values of one or more keys only when all keys don't exist."""
@@ -625,7 +628,7 @@ def check_string_length(c, size: int, append: int) -> None:
         raise ReplyError(errors.STRING_TOO_LONG)
 
 
-@command("append", arity=3, flags="write denyoom", keys=(1, 1, 1), group="string",
+@command("append", arity=3, flags="write denyoom fast", keys=(1, 1, 1), group="string",
          complexity="O(1). The amortized time complexity is O(1) assuming the appended value "
                     "is small and the already present value is of any size, since the dynamic "
                     "string library used by Redis will double the free space available on "

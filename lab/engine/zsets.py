@@ -506,7 +506,7 @@ def _zadd_generic(c, argv, incr: bool):
     return added + updated if ch else added
 
 
-@command("zadd", arity=-4, flags="write denyoom fast", keys=(1, 1, 1), group="sorted_set",
+@command("zadd", arity=-4, flags="write denyoom fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(log(N)) for each item added, where N is the number of elements in the "
                     "sorted set.", since="1.2.0", acl="@sortedset")
 def zadd_command(c, argv):
@@ -515,7 +515,7 @@ def zadd_command(c, argv):
     return _zadd_generic(c, argv, False)
 
 
-@command("zincrby", arity=4, flags="write denyoom fast", keys=(1, 1, 1), group="sorted_set",
+@command("zincrby", arity=4, flags="write denyoom fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(log(N)) where N is the number of elements in the sorted set.",
          since="1.2.0", acl="@sortedset")
 def zincrby_command(c, argv):
@@ -541,7 +541,7 @@ def _after_removal(c, key: bytes, obj, deleted: int, event: str) -> None:
     e.dirty += deleted
 
 
-@command("zrem", arity=-3, flags="write fast", keys=(1, 1, 1), group="sorted_set",
+@command("zrem", arity=-3, flags="write fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(M*log(N)) with N being the number of elements in the sorted set and M "
                     "the number of elements to be removed.", since="1.2.0", acl="@sortedset")
 def zrem_command(c, argv):
@@ -562,7 +562,7 @@ def zrem_command(c, argv):
     return deleted
 
 
-@command("zcard", arity=2, flags="readonly fast", keys=(1, 1, 1), group="sorted_set",
+@command("zcard", arity=2, flags="readonly fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(1)", since="1.2.0", acl="@sortedset")
 def zcard_command(c, argv):
     """ZCARD key
@@ -571,7 +571,7 @@ def zcard_command(c, argv):
     return 0 if obj is None else len(obj.val.dict)
 
 
-@command("zscore", arity=3, flags="readonly fast", keys=(1, 1, 1), group="sorted_set",
+@command("zscore", arity=3, flags="readonly fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(1)", since="1.2.0", acl="@sortedset")
 def zscore_command(c, argv):
     """ZSCORE key member
@@ -584,7 +584,7 @@ def zscore_command(c, argv):
     return obj.val.dict.get(argv[2])
 
 
-@command("zmscore", arity=-3, flags="readonly fast", keys=(1, 1, 1), group="sorted_set",
+@command("zmscore", arity=-3, flags="readonly fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(N) where N is the number of members being requested.", since="6.2.0",
          acl="@sortedset")
 def zmscore_command(c, argv):
@@ -607,7 +607,7 @@ def _zrank(c, argv, reverse: bool):
     return len(obj.val.dict) - 1 - r if reverse else r
 
 
-@command("zrank", arity=3, flags="readonly fast", keys=(1, 1, 1), group="sorted_set",
+@command("zrank", arity=3, flags="readonly fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(log(N))", since="2.0.0", acl="@sortedset")
 def zrank_command(c, argv):
     """ZRANK key member
@@ -615,7 +615,7 @@ def zrank_command(c, argv):
     return _zrank(c, argv, False)
 
 
-@command("zrevrank", arity=3, flags="readonly fast", keys=(1, 1, 1), group="sorted_set",
+@command("zrevrank", arity=3, flags="readonly fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(log(N))", since="2.0.0", acl="@sortedset")
 def zrevrank_command(c, argv):
     """ZREVRANK key member
@@ -624,7 +624,7 @@ def zrevrank_command(c, argv):
 
 
 # -- ZCOUNT, ZLEXCOUNT --------------------------------------------------------------------
-@command("zcount", arity=4, flags="readonly fast", keys=(1, 1, 1), group="sorted_set",
+@command("zcount", arity=4, flags="readonly fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(log(N)) with N being the number of elements in the sorted set.",
          since="2.0.0", acl="@sortedset")
 def zcount_command(c, argv):
@@ -638,7 +638,7 @@ def zcount_command(c, argv):
     return hi - lo if hi > lo else 0
 
 
-@command("zlexcount", arity=4, flags="readonly fast", keys=(1, 1, 1), group="sorted_set",
+@command("zlexcount", arity=4, flags="readonly fast", keys=(1, 1, 1), group="sorted-set",
          complexity="O(log(N)) with N being the number of elements in the sorted set.",
          since="2.8.9", acl="@sortedset")
 def zlexcount_command(c, argv):
@@ -746,7 +746,7 @@ def _zrange_generic(c, argv, ki: int, store: bool, rangetype: int, reverse: bool
     return _pairs_reply(c, it, withscores)
 
 
-@command("zrange", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted_set",
+@command("zrange", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted-set",
          complexity="O(log(N)+M) with N being the number of elements in the sorted set and M "
                     "the number of elements returned.", since="1.2.0", acl="@sortedset")
 def zrange_command(c, argv):
@@ -777,7 +777,7 @@ def zrange_command(c, argv):
     return _zrange_generic(c, argv, 1, False, None, None)
 
 
-@command("zrangestore", arity=-5, flags="write denyoom", keys=(1, 2, 1), group="sorted_set",
+@command("zrangestore", arity=-5, flags="write denyoom", keys=(1, 2, 1), group="sorted-set",
          complexity="O(log(N)+M) with N being the number of elements in the sorted set and M "
                     "the number of elements stored into the destination key.", since="6.2.0",
          acl="@sortedset")
@@ -787,7 +787,7 @@ def zrangestore_command(c, argv):
     return _zrange_generic(c, argv, 2, True, None, None)
 
 
-@command("zrevrange", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted_set",
+@command("zrevrange", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted-set",
          complexity="O(log(N)+M) with N being the number of elements in the sorted set and M "
                     "the number of elements returned.", since="1.2.0", acl="@sortedset")
 def zrevrange_command(c, argv):
@@ -801,7 +801,7 @@ _BY_COMPLEXITY = ("O(log(N)+M) with N being the number of elements in the sorted
                   "for the first 10 elements with LIMIT), you can consider it O(log(N)).")
 
 
-@command("zrangebyscore", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted_set",
+@command("zrangebyscore", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted-set",
          complexity=_BY_COMPLEXITY, since="1.0.5", acl="@sortedset")
 def zrangebyscore_command(c, argv):
     """ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]
@@ -809,7 +809,7 @@ def zrangebyscore_command(c, argv):
     return _zrange_generic(c, argv, 1, False, _SCORE, False)
 
 
-@command("zrevrangebyscore", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted_set",
+@command("zrevrangebyscore", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted-set",
          complexity=_BY_COMPLEXITY, since="2.2.0", acl="@sortedset")
 def zrevrangebyscore_command(c, argv):
     """ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]
@@ -817,7 +817,7 @@ def zrevrangebyscore_command(c, argv):
     return _zrange_generic(c, argv, 1, False, _SCORE, True)
 
 
-@command("zrangebylex", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted_set",
+@command("zrangebylex", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted-set",
          complexity=_BY_COMPLEXITY, since="2.8.9", acl="@sortedset")
 def zrangebylex_command(c, argv):
     """ZRANGEBYLEX key min max [LIMIT offset count]
@@ -825,7 +825,7 @@ def zrangebylex_command(c, argv):
     return _zrange_generic(c, argv, 1, False, _LEX, False)
 
 
-@command("zrevrangebylex", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted_set",
+@command("zrevrangebylex", arity=-4, flags="readonly", keys=(1, 1, 1), group="sorted-set",
          complexity=_BY_COMPLEXITY, since="2.8.9", acl="@sortedset")
 def zrevrangebylex_command(c, argv):
     """ZREVRANGEBYLEX key max min [LIMIT offset count]
@@ -877,7 +877,7 @@ _REM_COMPLEXITY = ("O(log(N)+M) with N being the number of elements in the sorte
                    "the number of elements removed by the operation.")
 
 
-@command("zremrangebyrank", arity=4, flags="write", keys=(1, 1, 1), group="sorted_set",
+@command("zremrangebyrank", arity=4, flags="write", keys=(1, 1, 1), group="sorted-set",
          complexity=_REM_COMPLEXITY, since="2.0.0", acl="@sortedset")
 def zremrangebyrank_command(c, argv):
     """ZREMRANGEBYRANK key start stop
@@ -885,7 +885,7 @@ def zremrangebyrank_command(c, argv):
     return _zremrange(c, argv, _RANK)
 
 
-@command("zremrangebyscore", arity=4, flags="write", keys=(1, 1, 1), group="sorted_set",
+@command("zremrangebyscore", arity=4, flags="write", keys=(1, 1, 1), group="sorted-set",
          complexity=_REM_COMPLEXITY, since="1.2.0", acl="@sortedset")
 def zremrangebyscore_command(c, argv):
     """ZREMRANGEBYSCORE key min max
@@ -893,7 +893,7 @@ def zremrangebyscore_command(c, argv):
     return _zremrange(c, argv, _SCORE)
 
 
-@command("zremrangebylex", arity=4, flags="write", keys=(1, 1, 1), group="sorted_set",
+@command("zremrangebylex", arity=4, flags="write", keys=(1, 1, 1), group="sorted-set",
          complexity=_REM_COMPLEXITY, since="2.8.9", acl="@sortedset")
 def zremrangebylex_command(c, argv):
     """ZREMRANGEBYLEX key min max
@@ -964,7 +964,7 @@ _POP_COMPLEXITY = ("O(log(N)*M) with N being the number of elements in the sorte
                    "being the number of elements popped.")
 
 
-@command("zpopmin", arity=-2, flags="write fast", keys=(1, 1, 1), group="sorted_set",
+@command("zpopmin", arity=-2, flags="write fast", keys=(1, 1, 1), group="sorted-set",
          complexity=_POP_COMPLEXITY, since="5.0.0", acl="@sortedset")
 def zpopmin_command(c, argv):
     """ZPOPMIN key [count]
@@ -972,7 +972,7 @@ def zpopmin_command(c, argv):
     return _zpop_command(c, argv, False)
 
 
-@command("zpopmax", arity=-2, flags="write fast", keys=(1, 1, 1), group="sorted_set",
+@command("zpopmax", arity=-2, flags="write fast", keys=(1, 1, 1), group="sorted-set",
          complexity=_POP_COMPLEXITY, since="5.0.0", acl="@sortedset")
 def zpopmax_command(c, argv):
     """ZPOPMAX key [count]
@@ -1022,7 +1022,7 @@ _MPOP_COMPLEXITY = ("O(K) + O(M*log(N)) where K is the number of provided keys, 
                     "popped.")
 
 
-@command("zmpop", arity=-4, flags="write movablekeys", group="sorted_set",
+@command("zmpop", arity=-4, flags="write movablekeys", group="sorted-set",
          complexity=_MPOP_COMPLEXITY, since="7.0.0", acl="@sortedset")
 def zmpop_command(c, argv):
     """ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
@@ -1090,7 +1090,7 @@ _BPOP_COMPLEXITY = "O(log(N)) with N being the number of elements in the sorted 
 
 
 @command("bzpopmin", arity=-3, flags="write noscript blocking fast", keys=(1, -2, 1),
-         group="sorted_set", complexity=_BPOP_COMPLEXITY, since="5.0.0",
+         group="sorted-set", complexity=_BPOP_COMPLEXITY, since="5.0.0",
          acl="@sortedset")
 def bzpopmin_command(c, argv):
     """BZPOPMIN key [key ...] timeout
@@ -1100,7 +1100,7 @@ def bzpopmin_command(c, argv):
 
 
 @command("bzpopmax", arity=-3, flags="write noscript blocking fast", keys=(1, -2, 1),
-         group="sorted_set", complexity=_BPOP_COMPLEXITY, since="5.0.0",
+         group="sorted-set", complexity=_BPOP_COMPLEXITY, since="5.0.0",
          acl="@sortedset")
 def bzpopmax_command(c, argv):
     """BZPOPMAX key [key ...] timeout
@@ -1109,7 +1109,7 @@ def bzpopmax_command(c, argv):
     return _blocking_zpop(c, argv[1:-1], True, argv[-1], -1, "bzpopmax")
 
 
-@command("bzmpop", arity=-5, flags="write blocking movablekeys", group="sorted_set",
+@command("bzmpop", arity=-5, flags="write blocking movablekeys", group="sorted-set",
          complexity=_MPOP_COMPLEXITY, since="7.0.0", acl="@sortedset")
 def bzmpop_command(c, argv):
     """BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
@@ -1119,7 +1119,7 @@ def bzmpop_command(c, argv):
 
 
 # -- ZRANDMEMBER --------------------------------------------------------------------------
-@command("zrandmember", arity=-2, flags="readonly", keys=(1, 1, 1), group="sorted_set",
+@command("zrandmember", arity=-2, flags="readonly", keys=(1, 1, 1), group="sorted-set",
          complexity="O(N) where N is the number of elements returned", since="6.2.0",
          acl="@sortedset", tips="nondeterministic_output")
 def zrandmember_command(c, argv):
@@ -1316,7 +1316,7 @@ _DIFF_COMPLEXITY = ("O(L + (N-K)log(N)) worst case where L is the total number o
                     "result set.")
 
 
-@command("zunion", arity=-3, flags="readonly movablekeys", group="sorted_set",
+@command("zunion", arity=-3, flags="readonly movablekeys", group="sorted-set",
          complexity=_UNION_COMPLEXITY, since="6.2.0", acl="@sortedset")
 def zunion_command(c, argv):
     """ZUNION numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]
@@ -1325,7 +1325,7 @@ def zunion_command(c, argv):
     return _zsetop(c, argv, None, 1, _UNION)
 
 
-@command("zinter", arity=-3, flags="readonly movablekeys", group="sorted_set",
+@command("zinter", arity=-3, flags="readonly movablekeys", group="sorted-set",
          complexity=_INTER_COMPLEXITY, since="6.2.0", acl="@sortedset")
 def zinter_command(c, argv):
     """ZINTER numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]
@@ -1334,7 +1334,7 @@ def zinter_command(c, argv):
     return _zsetop(c, argv, None, 1, _INTER)
 
 
-@command("zdiff", arity=-3, flags="readonly movablekeys", group="sorted_set",
+@command("zdiff", arity=-3, flags="readonly movablekeys", group="sorted-set",
          complexity=_DIFF_COMPLEXITY, since="6.2.0", acl="@sortedset")
 def zdiff_command(c, argv):
     """ZDIFF numkeys key [key ...] [WITHSCORES]
@@ -1343,7 +1343,7 @@ def zdiff_command(c, argv):
 
 
 @command("zunionstore", arity=-4, flags="write denyoom movablekeys", keys=(1, 1, 1),
-         group="sorted_set", complexity=_UNION_COMPLEXITY, since="2.0.0", acl="@sortedset")
+         group="sorted-set", complexity=_UNION_COMPLEXITY, since="2.0.0", acl="@sortedset")
 def zunionstore_command(c, argv):
     """ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight [weight ...]]
     [AGGREGATE SUM|MIN|MAX]
@@ -1352,7 +1352,7 @@ def zunionstore_command(c, argv):
 
 
 @command("zinterstore", arity=-4, flags="write denyoom movablekeys", keys=(1, 1, 1),
-         group="sorted_set", complexity=_INTER_COMPLEXITY, since="2.0.0", acl="@sortedset")
+         group="sorted-set", complexity=_INTER_COMPLEXITY, since="2.0.0", acl="@sortedset")
 def zinterstore_command(c, argv):
     """ZINTERSTORE destination numkeys key [key ...] [WEIGHTS weight [weight ...]]
     [AGGREGATE SUM|MIN|MAX]
@@ -1361,14 +1361,14 @@ def zinterstore_command(c, argv):
 
 
 @command("zdiffstore", arity=-4, flags="write denyoom movablekeys", keys=(1, 1, 1),
-         group="sorted_set", complexity=_DIFF_COMPLEXITY, since="6.2.0", acl="@sortedset")
+         group="sorted-set", complexity=_DIFF_COMPLEXITY, since="6.2.0", acl="@sortedset")
 def zdiffstore_command(c, argv):
     """ZDIFFSTORE destination numkeys key [key ...]
     Subtract multiple sorted sets and store the resulting sorted set in a new key"""
     return _zsetop(c, argv, argv[1], 2, _DIFF)
 
 
-@command("zintercard", arity=-3, flags="readonly movablekeys", group="sorted_set",
+@command("zintercard", arity=-3, flags="readonly movablekeys", group="sorted-set",
          complexity="O(N*K) worst case with N being the smallest input sorted set, K being the "
                     "number of input sorted sets.", since="7.0.0", acl="@sortedset")
 def zintercard_command(c, argv):
@@ -1401,7 +1401,7 @@ def _parse_cursor(arg: bytes) -> int:
     return (-v) & 0xFFFFFFFFFFFFFFFF if neg else v
 
 
-@command("zscan", arity=-3, flags="readonly", keys=(1, 1, 1), group="sorted_set",
+@command("zscan", arity=-3, flags="readonly", keys=(1, 1, 1), group="sorted-set",
          complexity="O(1) for every call. O(N) for a complete iteration, including enough "
                     "command calls for the cursor to return back to 0. N is the number of "
                     "elements inside the collection..", since="2.8.0", acl="@sortedset",

@@ -16,31 +16,7 @@ from .harness import parse_resp
 
 # Declarations in other families' modules that differ from 7.0 (reported to their owners;
 # xfail until fixed, then delete the entry). Field names as in _info_fields.
-KNOWN_MISMATCHES = {
-    "append": "strings.py: 7.0 flags APPEND 'fast' (-> @fast)",
-    "keys": "keys.py: 7.0 adds @dangerous (acl='dangerous')",
-    "swapdb": "keys.py: 7.0 adds @keyspace @dangerous (acl='keyspace dangerous')",
-    "dbsize": "keys.py: 7.0 adds @keyspace (acl='keyspace')",
-    "flushdb": "keys.py: 7.0 adds @keyspace @dangerous, tips all_shards/all_succeeded",
-    "flushall": "keys.py: 7.0 adds @keyspace @dangerous, tips all_shards/all_succeeded",
-    "mget": "strings.py: tips request_policy:multi_shard",
-    "mset": "strings.py: tips request_policy:multi_shard response_policy:all_succeeded",
-    "msetnx": "strings.py: tips request_policy:multi_shard response_policy:agg_min",
-    "del": "keys.py: tips request_policy:multi_shard response_policy:agg_sum",
-    "unlink": "keys.py: tips request_policy:multi_shard response_policy:agg_sum",
-    "exists": "keys.py: tips request_policy:multi_shard response_policy:agg_sum",
-    "touch": "keys.py: tips request_policy:multi_shard response_policy:agg_sum",
-    "object|encoding": "keys.py: tips nondeterministic_output",
-    "object|freq": "keys.py: tips nondeterministic_output",
-    "object|idletime": "keys.py: tips nondeterministic_output",
-    "object|refcount": "keys.py: tips nondeterministic_output",
-    "memory|stats": "memory.py: tips nondeterministic_output request_policy:all_shards "
-                    "response_policy:special",
-    "memory|doctor": "memory.py: tips as memory|stats",
-    "memory|malloc-stats": "memory.py: tips as memory|stats",
-    "memory|purge": "memory.py: tips request_policy:all_shards response_policy:all_succeeded",
-    "pubsub|help": "pubsub.py: 7.0's PUBSUB HELP has no @pubsub (acl='-pubsub')",
-}
+KNOWN_MISMATCHES: dict[str, str] = {}  # declarations that differ from 7.0 (none left)
 
 
 def _info_fields(entry) -> dict:
@@ -84,8 +60,6 @@ def test_command_docs_group_and_since(diff, name):
     if not r:
         pytest.skip(f"{name} is not a 7.0 command")
     key = name.encode()
-    if m[key][b"group"] == b"sorted_set":
-        pytest.xfail("zsets.py declares group 'sorted_set' (7.0: 'sorted-set')")
     assert (m[key][b"group"], m[key][b"since"]) == (r[key][b"group"], r[key][b"since"])
 
 
