@@ -30,7 +30,7 @@ from .db import NOTIFY_GENERIC, NOTIFY_HASH
 from .errors import ReplyError
 from .objects import OBJ_HASH, RObj
 from .reply import OK
-from .scan import scan_container
+from .scan import parse_scan_cursor, scan_container
 from .server import register_type_check
 from .util import string2ll, stringmatch
 
@@ -293,28 +293,6 @@ def _modified(c, key: bytes, event: str, dirty: int) -> None:
 # ----------------------------------------------------------------------------------------
 # SCAN helpers (shared with sets.py)
 # ----------------------------------------------------------------------------------------
-def parse_scan_cursor(raw: bytes) -> int:
-    """``parseScanCursorOrReply``: ``strtoul`` base 10 (so ``""`` is 0, ``+5`` is 5,
-    ``-1`` wraps to 2**64-1), no leading space, no trailing junk, no ERANGE."""
-    m = re.match(rb"([+-]?)([0-9]*)\Z", raw)
-    if raw[:1].isspace() or m is None:
-        raise ReplyError(errors.INVALID_CURSOR)
-    sign, digits = m.groups()
-    if not digits:
-        if sign:  # strtoul made no conversion: eptr stays at the sign
-            raise ReplyError(errors.INVALID_CURSOR)
-        return 0
-    digits = digits.lstrip(b"0") or b"0"
-    if len(digits) > 20:
-        raise ReplyError(errors.INVALID_CURSOR)  # ERANGE
-    v = int(digits)
-    if v > 0xFFFFFFFFFFFFFFFF:
-        raise ReplyError(errors.INVALID_CURSOR)
-    if sign == b"-":
-        v = (-v) & 0xFFFFFFFFFFFFFFFF
-    return v
-
-
 def parse_scan_options(argv: list[bytes], start: int) -> tuple[int, bytes | None]:
     """The COUNT / MATCH options of HSCAN/SSCAN/ZSCAN (``scanGenericCommand``).
     Returns ``(count, pattern or None)``; the last of repeated options wins."""

@@ -18,7 +18,7 @@ from .errors import ReplyError
 from .expire import reset_db_expire_state
 from .objects import OBJ_SHARED_INTEGERS, OBJ_STRING, RObj
 from .reply import OK, Status
-from .scan import scan_container
+from .scan import parse_scan_cursor, scan_container
 from .util import string2ll, stringmatch
 
 INT_MIN = -2147483648
@@ -344,35 +344,13 @@ def keys_command(c, argv):
     return out
 
 
-def parse_scan_cursor_strtoul(raw: bytes) -> int:
-    """``parseScanCursorOrReply``: ``strtoul`` base 10 — optional leading sign (``-1`` is
-    ULONG_MAX), no leading space, no trailing junk, no overflow; ``""`` is 0."""
-    if raw[:1].isspace():
-        raise ReplyError(errors.INVALID_CURSOR)
-    s = raw
-    neg = False
-    if s[:1] in (b"+", b"-"):
-        neg = s[:1] == b"-"
-        s = s[1:]
-    if not s:  # no digits: strtoul consumes nothing; eptr points at the start
-        if raw:
-            raise ReplyError(errors.INVALID_CURSOR)
-        return 0
-    if not s.isdigit():
-        raise ReplyError(errors.INVALID_CURSOR)
-    v = int(s)
-    if v > ULONG_MAX:
-        raise ReplyError(errors.INVALID_CURSOR)
-    return (-v) & ULONG_MAX if neg else v
-
-
 @command("scan", arity=-2, flags="readonly", group="generic", since="2.8.0",
          complexity="O(1) for every call. O(N) for a complete iteration.",
          tips="nondeterministic_output request_policy:special")
 def scan_command(c, argv):
     """SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
     Iterates over the key names in the database."""
-    cursor = parse_scan_cursor_strtoul(argv[1])
+    cursor = parse_scan_cursor(argv[1])
     count = 10
     pat = None
     typename = None

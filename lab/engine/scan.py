@@ -22,6 +22,9 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 
+from . import errors
+from .errors import ReplyError
+
 DICT_HT_INITIAL_SIZE = 4
 _CACHE_SIZE = 64
 # id(container) -> (container, mask, buckets)
@@ -109,9 +112,32 @@ def scan_container(container: Collection, cursor: int, count: int,
     return v, out
 
 
-def parse_scan_cursor(raw: bytes) -> int | None:
-    """``parseScanCursorOrReply``: an unsigned 64-bit decimal, else None (invalid cursor)."""
-    if not raw or not raw.isdigit() or len(raw) > 20:
-        return None
-    v = int(raw)
-    return v if v <= 0xFFFFFFFFFFFFFFFF else None
+def parse_scan_cursor(raw: bytes) -> int:
+    """``parseScanCursorOrReply``: ``strtoul`` base 10 — a sign is allowed (``-n`` wraps
+    around 2**64), ``""`` is 0, the C string ends at a NUL byte; a leading space, trailing
+    junk or a value over 2**64-1 is ``ERR invalid cursor``.
+
+    >>> parse_scan_cursor(b"17"), parse_scan_cursor(b""), parse_scan_cursor(b"-1") == 2**64 - 1
+    (17, 0, True)
+    """
+    s = raw
+    i = s.find(b"\0")
+    if i >= 0:
+        s = s[:i]
+        if not s:
+            return 0
+    if s[:1] in (b" ", b"\t", b"\n", b"\v", b"\f", b"\r"):
+        raise ReplyError(errors.INVALID_CURSOR)
+    if not s:
+        return 0
+    neg = s[:1] == b"-"
+    body = s[1:] if s[:1] in (b"-", b"+") else s
+    if not body or not body.isdigit():
+        raise ReplyError(errors.INVALID_CURSOR)
+    digits = body.lstrip(b"0") or b"0"  # strtoul takes leading zeros
+    if len(digits) > 20:  # past 2**64-1 (20 digits): ERANGE
+        raise ReplyError(errors.INVALID_CURSOR)
+    v = int(digits)
+    if v > 0xFFFFFFFFFFFFFFFF:
+        raise ReplyError(errors.INVALID_CURSOR)
+    return (-v) & 0xFFFFFFFFFFFFFFFF if neg else v

@@ -28,10 +28,10 @@ from . import errors
 from .commands import command
 from .db import NOTIFY_GENERIC, NOTIFY_SET
 from .errors import ReplyError
-from .hashes import LONG_MAX, _parse_rand_count, parse_scan_cursor, parse_scan_options
+from .hashes import LONG_MAX, _parse_rand_count, parse_scan_options
 from .objects import OBJ_SET, RObj
 from .reply import RSet
-from .scan import scan_container
+from .scan import parse_scan_cursor, scan_container
 from .server import register_type_check
 from .util import string2ll, stringmatch
 

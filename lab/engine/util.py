@@ -67,11 +67,12 @@ _FLOAT_RE = re.compile(
 _HEXFLOAT_RE = re.compile(rb"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?\Z")
 
 
-def string2d(s: bytes) -> float | None:
-    """Parse like ``getDoubleFromObject`` (strtod, no spaces, no trailing junk, no NaN).
+def strtod(s: bytes) -> float | None:
+    """``strtod`` of the whole argument (no leading space, no trailing junk, no NaN);
+    out-of-range values come back as ±inf or 0 (ERANGE is ignored, as in zslParseRange).
 
-    >>> string2d(b"1e3"), string2d(b"-inf"), string2d(b" 1"), string2d(b"nan"), string2d(b"0x10")
-    (1000.0, -inf, None, None, 16.0)
+    >>> strtod(b"1e3"), strtod(b"-inf"), strtod(b" 1"), strtod(b"nan"), strtod(b"1e999")
+    (1000.0, -inf, None, None, inf)
     """
     if not s or len(s) > 5000:
         return None
@@ -93,6 +94,26 @@ def string2d(s: bytes) -> float | None:
         return None
     if math.isnan(v):
         return None
+    return v
+
+
+def string2d(s: bytes) -> float | None:
+    """``getDoubleFromObject``: strtod, and ERANGE is an error too — overflow to ±inf
+    (unless infinity is spelled out) and non-zero values that underflow to 0.
+
+    >>> string2d(b"1e3"), string2d(b"-inf"), string2d(b"1e999"), string2d(b"1e-999"), string2d(b"0x10")
+    (1000.0, -inf, None, None, 16.0)
+    """
+    v = strtod(s)
+    if v is None:
+        return None
+    if math.isinf(v):
+        return v if b"n" in s.lower() else None  # "inf"/"infinity" vs an overflow
+    if v == 0.0:
+        a = s.lower().lstrip(b"+-")
+        mant = a[2:].split(b"p", 1)[0] if a[:2] == b"0x" else a.split(b"e", 1)[0]
+        if mant.strip(b"0."):
+            return None  # a non-zero number that underflowed to zero
     return v
 
 

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab.engine import Engine, ReplyError
-from lab.engine.keys import PrivateRObj, parse_scan_cursor_strtoul
+from lab.engine.keys import PrivateRObj
 from lab.engine.objects import OBJ_HASH, OBJ_LIST, OBJ_SET, OBJ_STRING
+from lab.engine.scan import parse_scan_cursor
 
 
 def put(e: Engine, key: bytes, type: str, enc, val, dbid: int = 0):
@@ -291,7 +292,7 @@ def test_scan_errors(e):
 @pytest.mark.parametrize("raw,value", [(b"", 0), (b"+0", 0), (b"-1", (1 << 64) - 1),
                                        (b"18446744073709551615", (1 << 64) - 1), (b"12", 12)])
 def test_scan_cursor_is_strtoul(raw, value):
-    assert parse_scan_cursor_strtoul(raw) == value
+    assert parse_scan_cursor(raw) == value
 
 
 def test_randomkey_seeded_and_reclaims_expired():
