@@ -240,6 +240,7 @@ def hash_try_conversion(e, o: RObj, args) -> None:
     for a in args:
         if len(a) > max_value:
             o.enc = ENC_HASHTABLE
+            o.htbase = len(o.val)  # hashTypeConvertListpack: dictExpand(length)
             return
 
 
@@ -251,10 +252,12 @@ def hash_set(e, o: RObj, field: bytes, value: bytes) -> bool:
         _max_entries, max_value = _note_thresholds(e)
         if len(field) > max_value or len(value) > max_value:
             o.enc = ENC_HASHTABLE
+            o.htbase = len(d)
     new = field not in d
     d[field] = value
     if o.enc == ENC_LISTPACK and len(d) > e.config.hash_max_listpack_entries:
         o.enc = ENC_HASHTABLE
+        o.htbase = len(d)
     return new
 
 

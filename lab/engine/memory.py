@@ -18,9 +18,10 @@ Two views, as in Redis:
 
 How the model differs from Redis: quicklist nodes are packed greedily head to tail (exact
 for lists built by RPUSH; other histories split nodes differently); a hashtable's bucket
-count is the size a dict grown one insert at a time would have (``scan.table_size``), not
-counting the second table of an incremental rehash still in progress; APPEND's greedy
-sds preallocation is not modelled (raw strings are exact-size).
+count follows its growth from empty or from a conversion, with the second table of an
+incremental rehash counted for as many adds as the old table has non-empty buckets
+(``dict_slots``: reads, which also move buckets in Redis, are not counted); APPEND's
+greedy sds preallocation is not modelled (raw strings are exact-size).
 """
 
 from __future__ import annotations
@@ -213,6 +214,37 @@ def quicklist_nodes(items, fill: int = -2) -> list[int]:
     return nodes
 
 
+# -- dict tables ------------------------------------------------------------------------------
+def _nonempty_buckets(size: int) -> int:
+    """Expected non-empty buckets of a table of ``size`` holding ``size`` entries
+    (hash values uniform): the rehash steps needed to empty it."""
+    return max(1, round(size * (1 - (1 - 1 / size) ** size)))
+
+
+def dict_slots(n: int, base: int = 0) -> int:
+    """Buckets (table 0 + table 1) of a Redis dict holding ``n`` entries added one at a
+    time, after being created empty (``base`` 0) or expanded for ``base`` entries by a
+    listpack/intset conversion.
+
+    Each doubling starts an incremental rehash: while it lasts both tables count. Each
+    later add moves one non-empty bucket of the old table, so the model keeps the old
+    table for as many adds as it has non-empty buckets. (Lookups move buckets too in
+    Redis; the model counts adds only.)
+
+    >>> dict_slots(10), dict_slots(14), dict_slots(513, base=513), dict_slots(4)
+    (24, 16, 1024, 4)
+    """
+    size = table_size(base) if base else 4
+    if n <= size:
+        return size
+    old = size
+    while n > size:
+        old = size
+        size *= 2
+    steps = n - old - 1  # adds after the one that triggered the expansion
+    return size + old if steps < _nonempty_buckets(old) else size
+
+
 # -- objectComputeSize --------------------------------------------------------------------
 def _avg_first(values, samples: int, total: int) -> float:
     """Redis's estimate: the average of the first ``samples`` items times ``total``
@@ -249,14 +281,14 @@ def object_compute_size(obj: RObj, samples: int = OBJ_MEMORY_USAGE_DEFAULT_SAMPL
                     if width == 8:
                         break
             return ROBJ + jemalloc_size(INTSET_HEADER + width * len(v))
-        slots = table_size(len(v))
+        slots = dict_slots(len(v), obj.htbase)
         per = (entry + sds_alloc(len(m)) for m in v)
         return int(ROBJ + DICT + POINTER * slots + _avg_first(per, samples, len(v)))
     if t == "hash":
         if enc == "listpack":
             total = sum(lp_entry_size(f) + lp_entry_size(x) for f, x in v.items())
             return ROBJ + jemalloc_size(listpack_bytes(total))
-        slots = table_size(len(v))
+        slots = dict_slots(len(v), obj.htbase)
         per = (sds_alloc(len(f)) + sds_alloc(len(x)) + entry for f, x in v.items())
         return int(ROBJ + DICT + POINTER * slots + _avg_first(per, samples, len(v)))
     if t == "zset":

@@ -41,13 +41,17 @@ class RObj:
     """One value in the keyspace (a ``robj``): type, encoding, payload and the 24-bit
     ``lru`` field (LRU clock seconds, or LFU ``[16 bit minutes][8 bit counter]``)."""
 
-    __slots__ = ("enc", "lru", "type", "val")
+    __slots__ = ("type", "enc", "val", "lru", "htbase")
 
     def __init__(self, type: str, enc: str | None, val, lru: int = 0):
         self.type = type
         self.enc = enc
         self.val = val
         self.lru = lru
+        # For a hashtable made by converting a listpack/intset: the entry count Redis
+        # passed to dictExpand at the conversion (0: the dict grew from empty). The
+        # memory model derives the table's bucket count from it (memory.dict_slots).
+        self.htbase = 0
 
     def __repr__(self) -> str:
         return f"RObj({self.type}, {self.encoding}, {self.val!r})"

@@ -62,9 +62,11 @@ def set_add(e, o: RObj, member: bytes) -> bool:
         return False
     if o.enc == ENC_INTSET and not is_intset_member(member):
         o.enc = ENC_HASHTABLE
+        o.htbase = len(s)  # setTypeConvert: dictExpand(intset length), then the add
     s.add(member)
     if o.enc == ENC_INTSET and len(s) > _max_intset(e):
         o.enc = ENC_HASHTABLE
+        o.htbase = len(s)
     return True
 
 

@@ -45,7 +45,7 @@ def test_memory_usage_within_10_percent_for_rehashing_set():
     e = Engine()
     e.call("SADD", "sstr", *[f"m{i}" for i in range(10)])
     got = e.call("MEMORY", "USAGE", "sstr")
-    assert abs(got - 616) / 616 <= 0.105  # the second table of an incremental rehash is not modelled
+    assert got == 616  # 8 + 16 buckets: the incremental rehash is still in progress
 
 
 def test_zset_skiplist_in_measured_range():
