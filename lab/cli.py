@@ -33,7 +33,15 @@ from urllib.parse import unquote, urlsplit
 
 from .engine.connection import Client
 from .engine.errors import ReplyError
-from .engine.reply import NULL_ARRAY, RSet, Status, Verbatim, format_double, to_resp2_value
+from .engine.reply import (
+    NULL_ARRAY,
+    HumanDouble,
+    RSet,
+    Status,
+    Verbatim,
+    format_double,
+    to_resp2_value,
+)
 from .engine.server import Engine
 
 __all__ = [
@@ -254,6 +262,8 @@ def _scalar_tty(r) -> bytes | None:
         return b"(error) " + _error_text(r)
     if t is float:
         return b"(double) " + format_double(r)
+    if t is HumanDouble:
+        return b"(double) " + bytes(r)
     if t is Verbatim:
         return bytes(r)
     if t is BigNumber:
@@ -360,6 +370,8 @@ def _raw(r) -> bytes:
         return _error_text(r) + b"\n"
     if t is float:
         return format_double(r)
+    if t is HumanDouble:
+        return bytes(r)
     if _is_map(r):
         return b"\n".join(_raw(k) + b" " + _raw(v) for k, v in _items(r))
     if isinstance(r, (list, tuple)):

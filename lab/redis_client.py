@@ -26,7 +26,17 @@ from redis.exceptions import ExecAbortError, ResponseError, WatchError
 from .engine import Engine
 from .engine.connection import Client
 from .engine.errors import ReplyError
-from .engine.reply import NO_REPLY, NULL_ARRAY, Push, ReplySeq, RSet, Status, Verbatim, format_double
+from .engine.reply import (
+    NO_REPLY,
+    NULL_ARRAY,
+    HumanDouble,
+    Push,
+    ReplySeq,
+    RSet,
+    Status,
+    Verbatim,
+    format_double,
+)
 
 __all__ = ["LabPipeline", "LabRedis", "connect"]
 
@@ -68,6 +78,11 @@ def _convert(r, decode: bool, resp3: bool):
     if t is bool:
         return r if resp3 else int(r)
     if t is Verbatim:
+        b = bytes(r)
+        return b.decode() if decode else b
+    if t is HumanDouble:
+        if resp3:
+            return float(r)
         b = bytes(r)
         return b.decode() if decode else b
     if t is Push:

@@ -47,7 +47,7 @@ from .commands import command
 from .db import NOTIFY_GENERIC, NOTIFY_ZSET
 from .errors import ReplyError
 from .objects import OBJ_ZSET
-from .reply import NULL_ARRAY, Status
+from .reply import NULL_ARRAY, HumanDouble, Status
 from .strings import store_string
 from .util import parse_float, string2ll
 from .zsets import _new_zset, zadd_command
@@ -662,7 +662,7 @@ def geopos_command(c, argv):
             out.append(NULL_ARRAY)
         else:
             x, y = decode_score(s)
-            out.append([human_double(x), human_double(y)])
+            out.append([HumanDouble(human_double(x)), HumanDouble(human_double(y))])
     return out
 
 
@@ -802,7 +802,7 @@ def _georadius_generic(c, argv, src: int, flags: int):
             if withhash:
                 item.append(int(score))
             if withcoords:
-                item.append([human_double(lon), human_double(lat)])
+                item.append([HumanDouble(human_double(lon)), HumanDouble(human_double(lat))])
             out.append(item)
         return out
     if returned:

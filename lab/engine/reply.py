@@ -18,6 +18,7 @@ Python value           RESP3                   RESP2
 ``RSet`` (a list)      set ``~``               array
 ``dict``               map ``%``               flat array key, value, ...
 ``Verbatim`` (bytes)   verbatim ``=`` txt      bulk string
+``HumanDouble`` (bytes) double ``,`` its text  bulk string (a double Redis formats itself)
 ``ReplyError``         simple error ``-``      simple error
 ``Push`` (a list)      push ``>``              array (pub/sub messages, confirmations)
 ``ReplySeq`` (a list)  its elements, in turn   its elements, in turn
@@ -38,6 +39,7 @@ __all__ = [
     "OK",
     "PONG",
     "QUEUED",
+    "HumanDouble",
     "Push",
     "RSet",
     "ReplyError",
@@ -64,6 +66,13 @@ class RSet(list):
 
 class Verbatim(bytes):
     """A verbatim string (RESP3 ``=`` with format ``txt``); RESP2 sends a bulk string."""
+
+    __slots__ = ()
+
+
+class HumanDouble(bytes):
+    """A double whose text Redis formats itself (``addReplyHumanLongDouble``: GEOPOS and
+    WITHCOORD coordinates): RESP3 sends it as ``,<text>``, RESP2 as a bulk string."""
 
     __slots__ = ()
 
@@ -147,6 +156,8 @@ def to_resp2_value(r):
         return bytes(r)
     if t is Push or t is ReplySeq:
         return t(to_resp2_value(x) for x in r)
+    if t is HumanDouble:
+        return bytes(r)
     return r
 
 
@@ -189,6 +200,11 @@ def _encode_into(out: list, r, resp: int) -> None:
             out.append(b":1\r\n" if r else b":0\r\n")
         else:
             out.append(b"#t\r\n" if r else b"#f\r\n")
+    elif t is HumanDouble:
+        if resp == 2:
+            out.append(b"$%d\r\n%b\r\n" % (len(r), bytes(r)))
+        else:
+            out.append(b",%b\r\n" % bytes(r))
     elif t is Verbatim:
         if resp == 2:
             out.append(b"$%d\r\n%b\r\n" % (len(r), bytes(r)))
