@@ -42,6 +42,9 @@ test: setup lint test-engine test-chapters test-browser
 
 test-engine: setup
 	LAB_REQUIRE_REDIS=$(REQUIRE_REDIS) $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile tests
+	@# the differential suite again, through the RESP server: the wire path, byte for byte
+	LAB_REQUIRE_REDIS=$(REQUIRE_REDIS) LAB_DIFF_WIRE=1 $(BIN)/pytest -q -n $(PYTEST_WORKERS) \
+		--dist loadfile tests/differential
 
 test-chapters: setup
 	$(BIN)/pytest -q -p no:cacheprovider $(NBVAL) -n $(PYTEST_WORKERS) --dist loadfile chapters

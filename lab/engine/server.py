@@ -104,6 +104,7 @@ class Engine:
         self.monitors: list[Client] = []
         self.client_pause = None
         self.propagate_listeners: list[Callable[[int, list[bytes]], None]] = []
+        self.busy_script = None  # scripting.RunCtx past busy-reply-threshold (scripting.py)
         self.notify_flags = 0
         self.lruclock = 0
         # LRU_CLOCK_RESOLUTION: 1000 ms in Redis. The LRU-approximation experiment
@@ -123,7 +124,9 @@ class Engine:
         self.evict_state = EvictionState()
         self.memory = MemoryTracker(self)
         self._update_eviction_index()
-        self._default = self.client()
+        # the connection engine.call() uses, created on first use (a served engine that
+        # is only reached over the wire lists no phantom in-process client)
+        self._default: Client | None = None
 
     # -- clients ----------------------------------------------------------------------
     def client(self, name: str = "") -> Client:
@@ -136,15 +139,18 @@ class Engine:
 
     def call(self, *args: Any):
         """Run one command as the default client. Raises ``ReplyError`` on an error reply."""
-        return self._default.call(*args)
+        return self.default_client.call(*args)
 
     def execute(self, *args: Any):
         """Run one command as the default client; errors are returned as values."""
-        return self._default.execute([to_bytes(a) for a in args])
+        return self.default_client.execute([to_bytes(a) for a in args])
 
     @property
     def default_client(self) -> Client:
-        return self._default
+        c = self._default
+        if c is None or c.closed:
+            c = self._default = self.client()
+        return c
 
     # -- derived config state -----------------------------------------------------------
     def refresh_policy(self) -> None:
@@ -455,6 +461,12 @@ class Engine:
             from .networking import context_error
 
             msg = context_error(c, spec)
+            if msg is not None:
+                return self._reject(c, spec, msg)
+        if self.busy_script is not None:  # a script runs past busy-reply-threshold
+            from .scripting import busy_reject
+
+            msg = busy_reject(self, c, spec)
             if msg is not None:
                 return self._reject(c, spec, msg)
         if c.multi is not None:

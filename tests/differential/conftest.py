@@ -2,7 +2,8 @@
 
 They run whenever a ``redis-server`` binary is on PATH. Locally they are skipped when
 none is found; with ``LAB_REQUIRE_REDIS=1`` (set by ``make test`` in CI) a missing
-server is a failure, never a skip.
+server is a failure, never a skip. With ``LAB_DIFF_WIRE=1`` every ``diff``/``diff3`` test
+talks to the engine through the RESP server (``lab.serve``) instead of in process.
 """
 
 from __future__ import annotations
@@ -31,15 +32,18 @@ def redis_server():
     server.stop()
 
 
+WIRE = os.environ.get("LAB_DIFF_WIRE") == "1"
+
+
 @pytest.fixture
 def diff(redis_server):
-    d = Differ(redis_server)
+    d = Differ(redis_server, wire=WIRE)
     yield d
     d.close()
 
 
 @pytest.fixture
 def diff3(redis_server):
-    d = Differ(redis_server, resp=3)
+    d = Differ(redis_server, resp=3, wire=WIRE)
     yield d
     d.close()

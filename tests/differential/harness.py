@@ -166,20 +166,60 @@ def _canon(v):
 
 
 class Differ:
-    """Runs commands on both sides; ``check`` asserts byte-identical replies."""
+    """Runs commands on both sides; ``check`` asserts byte-identical replies.
 
-    def __init__(self, server: RedisServer, resp: int = 2):
+    In-process (default) the engine's reply goes through ``encode_resp``. With
+    ``wire=True`` the engine is served by ``lab.serve`` on loopback and the commands
+    travel as RESP through its request parser and reply writer, so the same tests prove
+    the wire path byte for byte (tests that reach into ``engine``/``client`` directly
+    are skipped in that mode)."""
+
+    def __init__(self, server: RedisServer, resp: int = 2, wire: bool = False):
         self.server = server
         self.real = RawConnection("127.0.0.1", server.port)
-        self.engine = Engine(config={"enable-debug-command": "yes"})
-        self.client = self.engine.default_client
+        # a served engine runs on the wall clock, like a real server (blocking timeouts,
+        # TTLs); in process, the virtual clock
+        clock = None
+        if wire:
+            from lab.clock import WallClock
+
+            clock = WallClock()
+        self._engine = Engine(config={"enable-debug-command": "yes"}, clock=clock)
+        self._client = None if wire else self._engine.default_client
         self.resp = resp
+        self.wire = wire
         self._config_restore: dict[bytes, bytes] = {}
         self.real.command("FLUSHALL")
         self.real.command("SELECT", "0")
+        self._handle = None
+        self._lab = None
+        if wire:
+            import lab
+
+            self._handle = lab.serve(self._engine)
+            self._lab = RawConnection("127.0.0.1", self._handle.port)
         if resp == 3:
             self.real.command("HELLO", "3")
-            self.client.resp = 3
+            if wire:
+                self._lab.command("HELLO", "3")
+            else:
+                self._client.resp = 3
+
+    @property
+    def engine(self) -> Engine:
+        if self.wire:
+            import pytest
+
+            pytest.skip("reaches into the engine: in-process mode only")
+        return self._engine
+
+    @property
+    def client(self):
+        if self.wire:
+            import pytest
+
+            pytest.skip("reaches into the engine client: in-process mode only")
+        return self._client
 
     def both(self, *args) -> tuple[bytes, bytes]:
         argv = [to_bytes(a) for a in args]
@@ -191,7 +231,10 @@ class Differ:
                     if got:
                         self._config_restore[name] = got[1]
         real = self.real.command(*argv)
-        mine = encode_resp(self.client.execute(argv), self.resp)
+        if self.wire:
+            mine = self._lab.command(*argv)
+        else:
+            mine = encode_resp(self._client.execute(argv), self.resp)
         return real, mine
 
     def check(self, *args) -> bytes:
@@ -228,3 +271,6 @@ class Differ:
             self.real.command("CONFIG", "SET", name, value)
         self.real.command("FLUSHALL")
         self.real.close()
+        if self._handle is not None:
+            self._lab.close()
+            self._handle.stop()

@@ -77,6 +77,7 @@ def test_lru_evicts_mostly_old_keys():
 def test_probe_records_samples_pool_and_victim():
     e = Engine(seed=5, config={"maxmemory-policy": "allkeys-lru", "maxmemory-samples": 5})
     trace = e.probe("evict").record()
+    e.call("PING")  # the connection itself takes memory: open it before measuring
     e.call("CONFIG", "SET", "maxmemory", str(e.used_memory() + 20_000))
     for i in range(600):
         e.call("SET", f"k{i}", "x" * 40)
