@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (each module registers its commands)
     pubsub,
     server_cmds,
     sets,
+    streams,
     strings,
     zsets,
 )

@@ -232,3 +232,138 @@ GEO_STORE_WITH = "ERR {} is not compatible with WITHDIST, WITHHASH and WITHCOORD
 GEO_FROM_ONE = "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {}"
 GEO_BY_ONE = "ERR exactly one of BYRADIUS and BYBOX can be specified for {}"
 GEO_ANY_NEEDS_COUNT = "ERR the ANY argument requires COUNT argument"
+
+# --- persistence (persistence/rdb.py) -----------------------------------------------------
+BGSAVE_IN_PROGRESS = "ERR Background save already in progress"
+SAVE_FAILED = "ERR"
+
+# --- streams (streams.py) ------------------------------------------------------------------
+XINVALID_ID = "ERR Invalid stream ID specified as stream command argument"
+XINVALID_START = "ERR invalid start ID for the interval"
+XINVALID_END = "ERR invalid end ID for the interval"
+XADD_ID_ZERO = "ERR The ID specified in XADD must be greater than 0-0"
+XADD_ID_SMALLER = "ERR The ID specified in XADD is equal or smaller than the target stream top item"
+XADD_EXHAUSTED = "ERR The stream has exhausted the last possible ID, unable to add more items"
+XMAXLEN_MINID = "ERR syntax error, MAXLEN and MINID options at the same time are not compatible"
+XMAXLEN_NEGATIVE = "ERR The MAXLEN argument must be >= 0."
+XLIMIT_NEGATIVE = "ERR The LIMIT argument must be >= 0."
+XLIMIT_NO_STRATEGY = "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy"
+XLIMIT_NO_APPROX = "ERR syntax error, LIMIT cannot be used without the special ~ option"
+XTRIM_NO_STRATEGY = "ERR syntax error, XTRIM must be called with a trimming strategy"
+TIMEOUT_OUT_OF_RANGE = "ERR timeout is out of range"
+XREAD_UNBALANCED = (
+    "ERR Unbalanced '{}' list of streams: for each stream key an ID or '{}' must be specified."
+)
+XREAD_GROUP_OPTION = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
+XREAD_NOACK_OPTION = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
+XREADGROUP_MISSING_GROUP = "ERR Missing GROUP option for XREADGROUP"
+XREADGROUP_NOGROUP = "NOGROUP No such key '{}' or consumer group '{}' in XREADGROUP with GROUP option"
+XREADGROUP_GROUP_GONE = "NOGROUP the consumer group this client was blocked on no longer exists"
+XREADGROUP_DOLLAR = (
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history "
+    "of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ "
+    "ID would just return an empty result set."
+)
+XREAD_GT_ID = (
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+    "<consumer> option."
+)
+BUSYGROUP = "BUSYGROUP Consumer Group name already exists"
+XENTRIESREAD = "ERR value for ENTRIESREAD must be positive or -1"
+XGROUP_KEY_MISSING = (
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want "
+    "to use the MKSTREAM option to create an empty stream automatically."
+)
+XGROUP_NOGROUP = "NOGROUP No such consumer group '{}' for key name '{}'"
+XNOGROUP_KEY = "NOGROUP No such key '{}' or consumer group '{}'"
+XCLAIM_MINIDLE = "ERR Invalid min-idle-time argument for XCLAIM"
+XCLAIM_IDLE = "ERR Invalid IDLE option argument for XCLAIM"
+XCLAIM_TIME = "ERR Invalid TIME option argument for XCLAIM"
+XCLAIM_RETRYCOUNT = "ERR Invalid RETRYCOUNT option argument for XCLAIM"
+XCLAIM_UNRECOGNIZED = "ERR Unrecognized XCLAIM option '{}'"
+XAUTOCLAIM_MINIDLE = "ERR Invalid min-idle-time argument for XAUTOCLAIM"
+XAUTOCLAIM_COUNT = "ERR COUNT must be > 0"
+XSETID_ENTRIES_NEGATIVE = "ERR entries_added must be positive"
+XSETID_SMALLER_THAN_GIVEN_MAXDEL = (
+    "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"
+)
+XSETID_SMALLER_THAN_MAXDEL = "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"
+XSETID_SMALLER_THAN_TOP = "ERR The ID specified in XSETID is smaller than the target stream top item"
+XSETID_ENTRIES_SMALLER = (
+    "ERR The entries_added specified in XSETID is smaller than the target stream length"
+)
+# [measured] 7.0.15 prints this one text for XREAD and XREADGROUP alike
+XREAD_UNBALANCED_70 = (
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
+)
+
+# --- scripting, functions (scripting.py, functions.py) [measured 7.0.15] ----------------
+NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL."
+BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+BUSY_FUNCTION = (
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+)
+NOTBUSY = "NOTBUSY No scripts in execution right now."
+UNKILLABLE = (
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
+    "can either wait the script termination or kill the server in a hard way using the "
+    "SHUTDOWN NOSAVE command."
+)
+SCRIPT_KILLED = "ERR Script killed by user with SCRIPT KILL..."
+NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative"
+SCRIPT_RO_WITH_WRITE_FLAG = "ERR Can not execute a script with write flag using *_ro command."
+SCRIPT_COMPILE = "ERR Error compiling script (new function): {}"
+SCRIPT_ERROR_SUFFIX = "{} script: {}, on {}."
+SCRIPT_FLUSH_OPTION = "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
+SCRIPT_SHEBANG_INVALID = "ERR Invalid script shebang"
+SCRIPT_SHEBANG_ENGINE = "ERR Unexpected engine in script shebang: {}"
+SCRIPT_SHEBANG_FLAG = "ERR Unexpected flag in script shebang: {}"
+SCRIPT_SHEBANG_OPTION = "ERR Unknown lua shebang option: {}"
+SCRIPT_DEBUG_NOT_MODELLED = "ERR SCRIPT DEBUG (the Lua debugger) is not modelled by this engine"
+SCRIPT_DEBUG_SYNTAX = "ERR Use SCRIPT DEBUG YES/SYNC/NO"
+# errors a script's redis.* calls get (their text, before " script: ..." is added)
+LUA_UNKNOWN_COMMAND = "ERR Unknown Redis command called from script"
+LUA_WRONG_ARITY = "ERR Wrong number of args calling Redis command from script"
+LUA_NOSCRIPT_COMMAND = "ERR This Redis command is not allowed from script"
+LUA_WRITE_IN_READONLY = "ERR Write commands are not allowed from read-only scripts."
+LUA_NO_ARGS = "ERR Please specify at least one argument for this redis lib call"
+LUA_BAD_ARG_TYPE = "ERR Lua redis lib command arguments must be strings or integers"
+FUNCTION_NOT_FOUND = "ERR Function not found"
+FUNCTION_BAD_NUMKEYS = "ERR Bad number of keys provided"
+FUNCTION_MISSING_METADATA = "ERR Missing library metadata"
+FUNCTION_ENGINE_NOT_FOUND = "ERR Engine '{}' not found"
+FUNCTION_INVALID_METADATA = "ERR Invalid metadata value given: {}"
+FUNCTION_NO_LIBRARY_NAME = "ERR Library name was not given"
+FUNCTION_NAME_INVALID = (
+    "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
+    "least one character long"
+)
+FUNCTION_LIBRARY_EXISTS = "ERR Library '{}' already exists"
+FUNCTION_LIBRARY_EXISTS_RESTORE = "ERR Library {} already exists"
+FUNCTION_COMPILE = "ERR Error compiling function: {}"
+FUNCTION_REGISTER = "ERR Error registering functions: {}"
+FUNCTION_NONE_REGISTERED = "ERR No functions registered"
+FUNCTION_EXISTS = "ERR Function {} already exists"
+FUNCTION_LIBRARY_NOT_FOUND = "ERR Library not found"
+FUNCTION_FLUSH_OPTION = "ERR FUNCTION FLUSH only supports SYNC|ASYNC option"
+FUNCTION_RESTORE_BAD_PAYLOAD = "ERR DUMP payload version or checksum are wrong"
+FUNCTION_RESTORE_POLICY = (
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE."
+)
+FUNCTION_RESTORE_NOT_FUNCTION = "ERR given type is not a function"
+FUNCTION_RESTORE_INVALID = "ERR payload is not a valid function dump"
+FUNCTION_UNKNOWN_ARGUMENT = "ERR Unknown argument {}"
+FUNCTION_LIST_NAME_MISSING = "ERR library name argument was not given"
+FUNCTION_LIST_NAME_TWICE = "ERR library name argument was given multiple times"
+FUNCTION_LOAD_UNKNOWN_OPTION = "ERR Unknown option given: {}"
+FUNCTION_CODE_MISSING = "ERR Function code is missing"
+LUA_LOG_ARGS = "ERR redis.log() requires two arguments or more."
+LUA_LOG_LEVEL_TYPE = "ERR First argument must be a number"
+LUA_LOG_LEVEL = "ERR Invalid debug level."
+LUA_SETRESP_ARGS = "ERR redis.setresp() requires one argument."
+LUA_SETRESP_VERSION = "ERR RESP version must be 2 or 3."
+LUA_SET_REPL_ARGS = "ERR redis.set_repl() requires one argument."
+LUA_SET_REPL_FLAGS = "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."
+LUA_SHA1HEX_ARGS = "ERR wrong number of arguments"
+FUNCTION_REGISTER_OUTSIDE_LOAD = "ERR redis.register_function can only be called on FUNCTION LOAD command"
+FUNCTION_EXISTS_IN_LIBRARY = "ERR Function already exists in the library"
