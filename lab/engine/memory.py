@@ -300,6 +300,10 @@ def object_compute_size(obj: RObj, samples: int = OBJ_MEMORY_USAGE_DEFAULT_SAMPL
         per = (sds_alloc(len(m)) + entry + jemalloc_size(24 + 16 * zsl_level(m)) for m, _ in items)
         return int(ROBJ + ZSET + ZSKIPLIST + DICT + POINTER * slots + jemalloc_size(ZSL_HEADER_NODE)
                    + _avg_first(per, samples, len(items)))
+    if t == "stream":
+        from .streams import stream_value_size
+
+        return stream_value_size(v, samples)
     return ROBJ
 
 

@@ -41,6 +41,7 @@ from typing import Any
 from . import errors
 from .commands import COMMAND_TABLE, CommandSpec, command, container, subcommand
 from .config import PARAM_BY_NAME
+from .connection import CTX_PUBSUB
 from .errors import ReplyError
 from .objects import LRU_CLOCK_MAX, OBJ_SHARED_INTEGERS
 from .reply import OK, PONG, RSet, Status, Verbatim
@@ -275,7 +276,7 @@ def ping_command(c, argv):
     Checks that the connection is alive; returns PONG or the message."""
     if len(argv) > 2:
         raise ReplyError(errors.WRONG_ARITY.format("ping"))
-    if c.resp == 2 and sum(_client_subs(c)):
+    if c.resp == 2 and c.ctx_flags & CTX_PUBSUB:  # subscribed RESP2 context
         return [b"pong", argv[1] if len(argv) == 2 else b""]
     if len(argv) == 1:
         return PONG
