@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (each module registers its commands)
     memory,
     multi,
     networking,
+    persistence,
     pubsub,
     server_cmds,
     sets,
