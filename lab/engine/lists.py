@@ -32,16 +32,15 @@ propagation rewrite.
 
 from __future__ import annotations
 
-import re
 from collections import deque
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from itertools import islice
 
 from . import errors
 from .commands import command
 from .db import NOTIFY_GENERIC, NOTIFY_LIST
 from .errors import ReplyError
+from .longdouble import ld_parse as _strtold
+from .longdouble import ld_round as _ld_round
 from .objects import OBJ_LIST
 from .reply import NULL_ARRAY, OK
 from .server import register_type_check
@@ -675,99 +674,7 @@ def would_block(c, req: BlockRequest):
 
 
 # strtold's grammar, after Redis has rejected a leading space (string2ld).
-_LD_DEC = re.compile(rb"([+-]?)(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?\Z")
-_LD_HEX = re.compile(
-    rb"([+-]?)0[xX](?:([0-9a-fA-F]+)(?:\.([0-9a-fA-F]*))?|\.([0-9a-fA-F]+))(?:[pP]([+-]?[0-9]+))?\Z")
-_LD_INF = re.compile(rb"[+-]?inf(?:inity)?\Z", re.I)
-MAX_LONG_DOUBLE_CHARS = 5 * 1024
-_LDBL_MAX = Fraction((1 << 64) - 1) * Fraction(2) ** (16384 - 64)
-_LDBL_TRUE_MIN = Fraction(1, 1 << 16445)  # smallest x87 denormal
 _TWO63 = 1 << 63
-
-
-def _ld_round(x: Fraction) -> Fraction:
-    """Round to the nearest x87 extended double (64-bit significand), ties to even."""
-    if x == 0:
-        return x
-    a = -x if x < 0 else x
-    e = a.numerator.bit_length() - a.denominator.bit_length()
-    if Fraction(2) ** e > a:
-        e -= 1
-    shift = 63 - e
-    scale = Fraction(2) ** shift
-    m = round(a * scale)
-    r = m / scale
-    return -r if x < 0 else r
-
-
-def _strtold(s: bytes):
-    """``string2ld``: the exact value strtold produces (a Fraction; ``±inf`` as float),
-    or None when Redis rejects the text. Huge exponents are classified, not expanded."""
-    if not s or len(s) >= MAX_LONG_DOUBLE_CHARS:
-        return None
-    if s[:1] in (b" ", b"\t", b"\n", b"\v", b"\f", b"\r"):
-        return None
-    if b"\0" in s:  # strtold would stop there: not the whole argument [measured]
-        return None
-    m = _LD_DEC.match(s)
-    if m is not None:
-        sign, ip, fp, fo, ex = m.groups()
-        digits = (ip or b"") + (fp or fo or b"")
-        frac_len = len(fp or fo or b"")
-        stripped = digits.lstrip(b"0")
-        if not stripped:
-            return Fraction(0)
-        exp = _small_exp(ex)
-        if exp is None:  # exponent with more than 9 digits: over/underflows
-            return None
-        try:
-            d = Decimal(stripped.decode() + "E" + str(exp - frac_len))
-        except InvalidOperation:  # pragma: no cover
-            return None
-        adj = d.adjusted()
-        if adj > 4933:
-            return None  # ERANGE, HUGE_VAL
-        if adj < -4952:
-            return None  # ERANGE, rounds to zero
-        v = Fraction(d)
-        if v > _LDBL_MAX or v * 2 <= _LDBL_TRUE_MIN:
-            return None
-        return -v if sign == b"-" else v
-    m = _LD_HEX.match(s)
-    if m is not None:
-        sign, ip, fp, fo, ex = m.groups()
-        hexd = (ip or b"") + (fp or fo or b"")
-        frac_len = len(fp or fo or b"")
-        mant = int(hexd, 16)
-        if mant == 0:
-            return Fraction(0)
-        exp = _small_exp(ex)
-        if exp is None:
-            return None
-        e2 = exp - 4 * frac_len
-        top = mant.bit_length() + e2
-        if top > 16385:
-            return None
-        if top < -16446:
-            return None
-        v = Fraction(mant) * Fraction(2) ** e2
-        if v > _LDBL_MAX or v * 2 <= _LDBL_TRUE_MIN:
-            return None
-        return -v if sign == b"-" else v
-    if _LD_INF.match(s):
-        return float("-inf") if s[:1] == b"-" else float("inf")
-    return None
-
-
-def _small_exp(ex: bytes | None) -> int | None:
-    if ex is None:
-        return 0
-    neg = ex[:1] == b"-"
-    body = ex.lstrip(b"+-").lstrip(b"0")
-    if len(body) > 9:
-        return None
-    v = int(body) if body else 0
-    return -v if neg else v
 
 
 def parse_timeout_ms(arg: bytes) -> int:

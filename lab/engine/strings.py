@@ -14,13 +14,14 @@ trailing zeros trimmed (``_ld_format``).
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 
 from . import errors
 from .commands import command
 from .db import LOOKUP_WRITE, NOTIFY_GENERIC, NOTIFY_STRING
 from .errors import ReplyError
+from .longdouble import ld_format_human as ld_format
+from .longdouble import ld_parse, ld_round
 from .objects import OBJ_ENCODING_EMBSTR_SIZE_LIMIT, OBJ_STRING
 from .reply import OK
 from .server import register_type_check
@@ -446,135 +447,6 @@ def decrby_command(c, argv):
     if incr == LLONG_MIN:
         raise ReplyError(errors.DECREMENT_OVERFLOW)
     return _incr_decr(c, argv[1], -incr)
-
-
-# -- long double emulation (x87 80-bit extended: 64-bit significand) ---------------------
-_LD_MANT_BITS = 64
-_LD_EMIN = -16382  # exponent of the smallest normal number (2**-16382)
-_LD_OVERFLOW = 1 << 16384  # every finite long double is below 2**16384
-_INF = float("inf")
-MAX_LONG_DOUBLE_CHARS = 5 * 1024
-
-_LD_DEC_RE = re.compile(rb"([+-]?)(?:([0-9]+)\.?([0-9]*)|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?\Z")
-_LD_HEX_RE = re.compile(
-    rb"([+-]?)0[xX](?:([0-9a-fA-F]+)\.?([0-9a-fA-F]*)|\.([0-9a-fA-F]+))(?:[pP]([+-]?[0-9]+))?\Z"
-)
-_LD_INF_RE = re.compile(rb"([+-]?)inf(?:inity)?\Z", re.I)
-
-
-def _dec_to_int(digits: bytes) -> int:
-    """``int(digits)`` without Python's 4300-digit conversion limit."""
-    v = 0
-    for i in range(0, len(digits), 4000):
-        chunk = digits[i:i + 4000]
-        v = v * 10 ** len(chunk) + int(chunk)
-    return v
-
-
-def _int_to_dec(n: int) -> bytes:
-    """``b"%d" % n`` (n >= 0) without Python's 4300-digit conversion limit."""
-    if n < 10**4000:
-        return b"%d" % n
-    hi, lo = divmod(n, 10**4000)
-    return _int_to_dec(hi) + b"%04000d" % lo
-
-
-def ld_round(x: Fraction):
-    """Round an exact value to the nearest long double (ties to even). Returns a
-    ``Fraction``, or ``±inf`` (a float) on overflow."""
-    if x == 0:
-        return Fraction(0)
-    neg = x < 0
-    n, d = abs(x.numerator), x.denominator
-    e = n.bit_length() - d.bit_length()  # 2**e <= |x| < 2**(e+2)
-    if (n << max(0, -e)) < (d << max(0, e)):
-        e -= 1
-    q = max(e, _LD_EMIN) - (_LD_MANT_BITS - 1)  # exponent of one ulp
-    if q < 0:
-        m, r = divmod(n << -q, d)
-        dd = d
-    else:
-        dd = d << q
-        m, r = divmod(n, dd)
-    if 2 * r > dd or (2 * r == dd and m & 1):
-        m += 1
-    v = Fraction(m << q) if q >= 0 else Fraction(m, 1 << -q)
-    if v >= _LD_OVERFLOW:
-        return -_INF if neg else _INF
-    return -v if neg else v
-
-
-def ld_parse(s: bytes):
-    """``string2ld``: strtold with Redis's checks (no leading space, every byte consumed
-    (so no NUL inside), no NaN, no overflow, no underflow to zero, shorter than 5120 bytes). Returns an exact
-    ``Fraction`` (or ``±inf``), or ``None`` when Redis answers "not a valid float"."""
-    if not s or len(s) >= MAX_LONG_DOUBLE_CHARS:
-        return None
-    m = _LD_DEC_RE.match(s)
-    if m is not None:
-        sign, ip, fp, fp2, ex = m.groups()
-        if fp2 is not None:
-            ip, fp = b"", fp2
-        digits = (ip + fp).lstrip(b"0")
-        if not digits:
-            return Fraction(0)
-        exp = (int(ex) if ex else 0) - len(fp)
-        mag = exp + len(digits)  # |x| is in [10**(mag-1), 10**mag)
-        if mag > 4934:
-            return None  # ERANGE, HUGE_VAL
-        if mag < -4952:
-            return None  # ERANGE, rounds to zero
-        x = Fraction(_dec_to_int(digits)) * (Fraction(10) ** exp)
-        return _ld_checked(x, sign == b"-")
-    m = _LD_HEX_RE.match(s)
-    if m is not None:
-        sign, ip, fp, fp2, ex = m.groups()
-        if fp2 is not None:
-            ip, fp = b"", fp2
-        digits = (ip + fp).lstrip(b"0")
-        if not digits:
-            return Fraction(0)
-        exp = (int(ex) if ex else 0) - 4 * len(fp)
-        mag = exp + 4 * len(digits)  # |x| < 2**mag
-        if mag > 16400:
-            return None
-        if mag < -16500:
-            return None
-        x = Fraction(int(digits, 16)) * (Fraction(2) ** exp)
-        return _ld_checked(x, sign == b"-")
-    m = _LD_INF_RE.match(s)
-    if m is not None:
-        return -_INF if m.group(1) == b"-" else _INF
-    return None
-
-
-def _ld_checked(x: Fraction, neg: bool):
-    v = ld_round(x)
-    if v == 0 or isinstance(v, float):
-        return None  # ERANGE: underflow to zero / overflow to HUGE_VAL
-    return -v if neg else v
-
-
-def ld_format(v: Fraction) -> bytes:
-    """``ld2string(..., LD_STR_HUMAN)``: ``%.17Lf`` (exact value, ties to even), trailing
-    zeros and a trailing dot removed, ``-0`` printed as ``0``."""
-    neg = v < 0
-    a = -v if neg else v
-    scaled = a * 10**17
-    q, r = divmod(scaled.numerator, scaled.denominator)
-    twice = 2 * r
-    if twice > scaled.denominator or (twice == scaled.denominator and q & 1):
-        q += 1
-    ip, fp = divmod(q, 10**17)
-    s = b"%b.%017d" % (_int_to_dec(ip), fp)
-    s = s.rstrip(b"0")
-    if s.endswith(b"."):
-        s = s[:-1]
-    if neg:
-        s = b"-" + s
-    if s == b"-0":
-        s = b"0"
-    return s
 
 
 @command("incrbyfloat", arity=3, flags="write denyoom fast", keys=(1, 1, 1), group="string",

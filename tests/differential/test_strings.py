@@ -497,3 +497,9 @@ def test_random_string_sequences(redis_server, cmds):
         compare_keyspace(d, KEYS)
     finally:
         d.close()
+
+
+def test_incrbyfloat_huge_exponent_is_an_error_not_a_crash(diff):
+    """Arguments up to 5120 bytes reach strtold: a 4,500-digit exponent overflows."""
+    diff.run([["INCRBYFLOAT", "k", "1e" + "9" * 4500], ["INCRBYFLOAT", "k", "1e-" + "9" * 4500],
+              ["HINCRBYFLOAT", "h", "f", "1e" + "9" * 4500], ["EXISTS", "k", "h"]])
