@@ -111,20 +111,19 @@ def _name_parts(name) -> list[bytes]:
     return parts
 
 
+def _encode_other(a) -> bytes:
+    """An argument that is neither str nor bytes, encoded as redis-py's Encoder does."""
+    t = type(a)
+    if t is int or t is float:
+        return repr(a).encode()
+    return _ENCODER.encode(a)
+
+
 def _encode_args(args: tuple) -> list[bytes]:
     """The argv redis-py would send for ``args`` (name split, values encoded)."""
-    out = list(_name_parts(args[0]))
-    for a in args[1:]:
-        t = type(a)
-        if t is str:
-            out.append(a.encode())
-        elif t is bytes:
-            out.append(a)
-        elif t is int or t is float:
-            out.append(repr(a).encode())
-        else:
-            out.append(_ENCODER.encode(a))
-    return out
+    return _name_parts(args[0]) + [
+        a.encode() if type(a) is str else a if type(a) is bytes else _encode_other(a)
+        for a in args[1:]]
 
 
 _ENCODER = redis.connection.Encoder("utf-8", "strict", False)
@@ -180,19 +179,11 @@ class LabRedis(redis.Redis):
         # The hot path: encode, run on this client's engine connection, convert the way
         # redis-py's parser would, apply redis-py's callback. Rare cases (options,
         # errors, unusual reply types) go through _lab_parse.
-        argv = list(_name_parts(args[0]))
-        for a in args[1:]:
-            t = type(a)
-            if t is str:
-                argv.append(a.encode())
-            elif t is bytes:
-                argv.append(a)
-            elif t is int or t is float:
-                argv.append(repr(a).encode())
-            else:
-                argv.append(_ENCODER.encode(a))
-        reply = self._lab_conn.execute(argv)
         name = args[0]
+        parts = _NAME_PARTS.get(name) or _name_parts(name)
+        argv = parts + [a.encode() if type(a) is str else a if type(a) is bytes else _encode_other(a)
+                        for a in args[1:]]
+        reply = self._lab_conn.execute(argv)
         if options:
             options.pop("keys", None)  # redis-py passes keys= for its client-side cache
             if options:
