@@ -3,6 +3,7 @@
 from . import (  # noqa: F401  (each module registers its commands)
     bitops,
     blocking,
+    dump,
     expire,
     geo,
     hashes,
@@ -16,6 +17,7 @@ from . import (  # noqa: F401  (each module registers its commands)
     pubsub,
     server_cmds,
     sets,
+    sort,
     streams,
     strings,
     zsets,

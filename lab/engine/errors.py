@@ -367,3 +367,14 @@ LUA_SET_REPL_FLAGS = "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA,
 LUA_SHA1HEX_ARGS = "ERR wrong number of arguments"
 FUNCTION_REGISTER_OUTSIDE_LOAD = "ERR redis.register_function can only be called on FUNCTION LOAD command"
 FUNCTION_EXISTS_IN_LIBRARY = "ERR Function already exists in the library"
+
+# --- sort, dump / restore (sort.py, dump.py) [measured 7.0.15] ---------------------------
+SORT_SCORE_NOT_DOUBLE = "ERR One or more scores can't be converted into double"
+BUSYKEY = "BUSYKEY Target key name already exists."
+RESTORE_BAD_PAYLOAD = "ERR DUMP payload version or checksum are wrong"
+RESTORE_BAD_DATA = "ERR Bad data format"
+RESTORE_INVALID_TTL = "ERR Invalid TTL value, must be >= 0"
+RESTORE_INVALID_IDLETIME = "ERR Invalid IDLETIME value, must be >= 0"
+RESTORE_INVALID_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255"
+DUMP_STREAM_UNSUPPORTED = "ERR DUMP/RESTORE of stream values is not supported by this engine"
+SCRIPTING_UNAVAILABLE = "ERR scripting needs the lupa package (pip install 'redis-lab[scripting]')"
