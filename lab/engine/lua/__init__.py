@@ -1,0 +1,1 @@
+"""Lua-side helpers of the scripting engine: ``sandbox.lua`` and the Python libraries."""
