@@ -9,8 +9,26 @@ byte ``c``:
   bytes back in the output (so distances 1..8192, lengths 3..264; the source may
   overlap the bytes being produced).
 
-``compress`` is a greedy matcher over 3-byte prefixes; any valid stream decompresses
-the same, so the exact bytes need not match another compressor's.
+``compress`` reproduces liblzf 3.6's ``lzf_compress`` as Redis builds it (``lzfP.h``:
+``HLOG`` 16, ``VERY_FAST`` 1, ``ULTRA_FAST`` 0), so DUMP payloads and RDB files match
+Redis byte for byte. Reimplemented from the format and the algorithm's description:
+
+* a hash table of 2**16 slots holds, per slot, the last position whose next 3 bytes
+  hashed there; the hash of bytes ``a b c`` (``h = a<<16 | b<<8 | c``) is
+  ``((h >> 8) - 5*h) mod 2**16``. Each position is looked up and then replaces the slot;
+* a candidate is used when it is 1..8192 bytes back, not position 0, and its first 3
+  bytes are equal; the match is extended greedily up to ``min(264, left - 2)`` bytes,
+  except that when that bound is 17 or 18, liblzf's unrolled loop still compares up
+  to 19 bytes (so a match may then take all the remaining input);
+* after a match only the two positions before its end are entered in the table;
+* the last 2 bytes (or fewer) are always literals;
+* with an output limit (``out_len``) the same conservative checks as liblzf apply:
+  before a literal (``op >= out_end``), before a reference (``op - !lit + 4 >=
+  out_end``) and before the tail (``op + 3 > out_end``), ``op`` counting the header
+  byte of the open literal run.
+
+Redis leaves the table uninitialised (``INIT_HTAB`` 0), so in principle stale slots from
+an earlier call could point at real matches; this models an empty table.
 """
 
 from __future__ import annotations
@@ -24,67 +42,106 @@ class LZFError(ValueError):
     """A corrupt or truncated LZF stream."""
 
 
-def _flush_literals(out: bytearray, data: bytes, start: int, end: int) -> None:
-    while start < end:
-        n = min(MAX_LIT, end - start)
-        out.append(n - 1)
-        out += data[start:start + n]
-        start += n
+HLOG = 16
+HSIZE = 1 << HLOG
 
 
 def compress(data: bytes, max_out: int | None = None) -> bytes | None:
-    """Compress ``data``. With ``max_out``, return None as soon as the output would be
-    longer than ``max_out`` bytes (the RDB writer asks for a saving of 4+ bytes).
+    """Compress ``data`` the way liblzf 3.6's ``lzf_compress`` does with Redis's
+    ``lzfP.h`` (``HLOG`` 16, ``VERY_FAST``, not ``ULTRA_FAST``): the same bytes.
+
+    ``max_out`` plays the part of ``out_len``: None is returned where liblzf returns 0
+    (its checks are conservative, so this can happen a few bytes before the output
+    would really overflow). The RDB writer passes ``len - 4``. Without ``max_out`` the
+    output buffer is unbounded and the result is never None.
 
     >>> decompress(compress(b"abcabcabcabcabcabc"), 18)
     b'abcabcabcabcabcabc'
     """
     data = bytes(data)
     n = len(data)
-    out = bytearray()
-    limit = n + n // 32 + 2 if max_out is None else max_out
-    table: dict[bytes, int] = {}
+    if n == 0:
+        return b"" if max_out is None else None
+    out_end = n + n // 16 + 64 if max_out is None else max_out
+    if out_end <= 0:
+        return None
+    # one slot per hash bucket: the last position whose 3 bytes hashed there. 0 means
+    # "empty" as well as "position 0": liblzf never references position 0.
+    table = [0] * HSIZE
+    out = bytearray(b"\x00")  # header of the current literal run
+    hdr = 0
     lit = 0
     i = 0
     end = n - 2
+    h = (data[0] << 8) | data[1] if n > 1 else data[0] << 8
     while i < end:
-        key = data[i:i + 3]
-        ref = table.get(key)
-        table[key] = i
-        if ref is not None and i - ref <= MAX_OFF:
-            maxlen = min(MAX_REF, n - i)
+        h = ((h << 8) | data[i + 2]) & 0xFFFFFF
+        idx = ((h >> 8) - h * 5) & 0xFFFF
+        ref = table[idx]
+        table[idx] = i
+        if (ref and i - ref <= MAX_OFF and data[ref + 2] == data[i + 2]
+                and data[ref] == data[i] and data[ref + 1] == data[i + 1]):
+            maxlen = n - i - 2
+            if maxlen > MAX_REF:
+                maxlen = MAX_REF
+            # liblzf checks 16 more bytes unconditionally when maxlen > 16
+            limit = maxlen if maxlen > 19 else (19 if maxlen > 16 else max(maxlen, 3))
             ln = 3
-            while ln + 8 <= maxlen and data[ref + ln:ref + ln + 8] == data[i + ln:i + ln + 8]:
-                ln += 8
-            while ln < maxlen and data[ref + ln] == data[i + ln]:
+            while ln + 16 <= limit and data[ref + ln:ref + ln + 16] == data[i + ln:i + ln + 16]:
+                ln += 16
+            while ln < limit and data[ref + ln] == data[i + ln]:
                 ln += 1
-            if lit < i:
-                _flush_literals(out, data, lit, i)
+            if len(out) - (lit == 0) + 4 >= out_end:
+                return None
+            if lit:
+                out[hdr] = lit - 1
+            else:
+                out.pop()
             off = i - ref - 1
             code = ln - 2
             if code < 7:
                 out.append((code << 5) | (off >> 8))
             else:
-                out.append((7 << 5) | (off >> 8))
+                out.append(0xE0 | (off >> 8))
                 out.append(code - 7)
             out.append(off & 0xFF)
-            # index the positions just inside the match (cheap, helps the next search)
-            nxt = i + ln
-            if nxt - 1 < end:
-                table[data[nxt - 1:nxt + 2]] = nxt - 1
-            i = nxt
-            lit = i
-            if len(out) > limit:
-                return None
+            hdr = len(out)
+            out.append(0)
+            lit = 0
+            i += ln
+            if i >= end:
+                break
+            # VERY_FAST: hash the two positions before the match end
+            h = (data[i - 2] << 16) | (data[i - 1] << 8) | data[i]
+            table[((h >> 8) - h * 5) & 0xFFFF] = i - 2
+            h = ((h << 8) | data[i + 1]) & 0xFFFFFF
+            table[((h >> 8) - h * 5) & 0xFFFF] = i - 1
         else:
+            if len(out) >= out_end:
+                return None
+            out.append(data[i])
             i += 1
-            if i - lit > limit - len(out):
-                # even literal-only output can't fit any more
-                if len(out) + (i - lit) + (i - lit + MAX_LIT - 1) // MAX_LIT > limit:
-                    return None
-    _flush_literals(out, data, lit, n)
-    if len(out) > limit:
+            lit += 1
+            if lit == MAX_LIT:
+                out[hdr] = MAX_LIT - 1
+                hdr = len(out)
+                out.append(0)
+                lit = 0
+    if len(out) + 3 > out_end:
         return None
+    while i < n:
+        out.append(data[i])
+        i += 1
+        lit += 1
+        if lit == MAX_LIT:
+            out[hdr] = MAX_LIT - 1
+            hdr = len(out)
+            out.append(0)
+            lit = 0
+    if lit:
+        out[hdr] = lit - 1
+    else:
+        out.pop()
     return bytes(out)
 
 
