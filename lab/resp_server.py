@@ -60,6 +60,11 @@ try:  # optional: a faster event loop (docs/dependencies.md)
 except ImportError:  # pragma: no cover
     uvloop = None
 
+try:  # the C RESP parser: the fast path for well-formed multibulk requests
+    from hiredis import Reader as _HiredisReader
+except ImportError:  # pragma: no cover
+    _HiredisReader = None
+
 __all__ = ["ProtocolError", "ServerHandle", "parse_request", "serve", "split_args"]
 
 PROTO_INLINE_MAX_SIZE = 64 * 1024
@@ -273,6 +278,42 @@ def _parse_inline(buf, pos: int, n: int):
     return argv, nl + 1
 
 
+# hiredis parses any RESP; Redis only ``*<n>`` + ``$<len>`` frames, with its own limits and
+# errors. A request hiredis returns is accepted only if re-encoding it canonically gives
+# exactly the bytes at the current position (so Redis would read the same argv from the
+# same number of bytes); anything else goes to ``parse_request``.
+_CANON = [b"*%d\r\n" % k + b"$%d\r\n%b\r\n" * k for k in range(64)]
+_C1, _C2, _C3, _C4 = _CANON[1:5]
+_MIN_MAX_BULK = 1024 * 1024  # proto-max-bulk-len can't be set lower than this
+# hiredis allocates a list of the announced size as soon as it reads an aggregate header
+# (``*2147483647`` costs seconds), so input where an aggregate type byte is followed by 4+
+# digits never goes to hiredis: in ``buf.translate(_AGG_DIGITS)`` that is ``*0000``
+_AGG_DIGITS = bytes(0x30 if 0x30 <= i <= 0x39 else 0x2A if i in b"*~%|>" else 0x2E
+                    for i in range(256))
+_HIREDIS_MAX_CHUNK = 16384  # beyond this the exact parser is as fast (few, big arguments)
+
+
+def _canonical(argv: list) -> bytes:
+    """The canonical multibulk encoding of ``argv`` (TypeError unless all bytes)."""
+    k = len(argv)
+    if k == 3:
+        a, b, c = argv
+        return _C3 % (len(a), a, len(b), b, len(c), c)
+    if k == 2:
+        a, b = argv
+        return _C2 % (len(a), a, len(b), b)
+    if k == 1:
+        a = argv[0]
+        return _C1 % (len(a), a)
+    if k == 4:
+        a, b, c, d = argv
+        return _C4 % (len(a), a, len(b), b, len(c), c, len(d), d)
+    parts = [b"*%d\r\n" % k]
+    for a in argv:
+        parts.append(b"$%d\r\n%b\r\n" % (len(a), a))
+    return b"".join(parts)
+
+
 # -- one connection -----------------------------------------------------------------------------
 _NULL = {2: b"$-1\r\n", 3: b"_\r\n"}
 
@@ -295,6 +336,7 @@ class RespConnection(asyncio.Protocol):
         self.postponed: list[bytes] | None = None
         self.resume_scheduled = False
         self.paused_writing = False
+        self.reader = None  # hiredis Reader, only kept while it holds no data
 
     # asyncio callbacks -----------------------------------------------------------------
     def connection_made(self, transport) -> None:
@@ -366,22 +408,95 @@ class RespConnection(asyncio.Protocol):
         pos = self.pos
         n = len(buf)
         out = self.out
-        conv = type(buf) is not bytes
-        max_bulk = e.config.proto_max_bulk_len
+        append = out.append
+        process = e.process_command
         self.need = 0
         self.processing = True
+        reader = self.reader
+        fast = _HiredisReader is not None
+        if fast and reader is None:
+            reader = _HiredisReader()
+        gets = startswith = None
+        argv = self.postponed
         try:
-            if self.postponed is not None:
-                if not self._run(self.postponed):
+            if argv is not None:
+                if not self._run(argv):
                     return
                 self.postponed = None
             while pos < n:
                 if c.bstate is not None or self.closing or self.paused_writing:
                     break
+                if fast:
+                    # hiredis parses; the request is taken only if its canonical encoding
+                    # is exactly the bytes at ``pos`` (see _CANON)
+                    if gets is None:
+                        if n - pos > _HIREDIS_MAX_CHUNK or \
+                                b"*0000" in buf[pos:].translate(_AGG_DIGITS):
+                            fast = False
+                            self.reader = reader = None
+                            continue
+                        reader.feed(buf, pos)
+                        gets = reader.gets
+                        startswith = buf.startswith
+                    try:
+                        argv = gets()
+                        if type(argv) is not list:
+                            enc = None
+                        else:
+                            k = len(argv)
+                            if k == 3:
+                                a0, a1, a2 = argv
+                                enc = _C3 % (len(a0), a0, len(a1), a1, len(a2), a2)
+                            elif k == 2:
+                                a0, a1 = argv
+                                enc = _C2 % (len(a0), a0, len(a1), a1)
+                            else:
+                                enc = _canonical(argv) if k else None
+                    except Exception:  # hiredis.ProtocolError, TypeError: not canonical
+                        enc = None
+                    if enc is None or not startswith(enc, pos):
+                        fast = False
+                        self.reader = reader = None
+                        continue
+                    size = len(enc)
+                    if (size > 16384 or k > 10) and (
+                            not c.authenticated or size > _MIN_MAX_BULK):
+                        # possibly beyond a limit: the exact parser decides
+                        fast = False
+                        self.reader = reader = None
+                        continue
+                    pos += size
+                    if e.client_pause is not None or c.multi is not None:
+                        if not self._run(argv):
+                            break
+                        continue
+                    # _run's common case, inline
+                    reply = process(c, argv)
+                    if reply is BLOCKED:
+                        c.bstate.argv = argv
+                        self._reply(reply)
+                        break
+                    if e.ready_keys or c.reply_flags or self.after:
+                        if not self._reply(reply):
+                            break
+                        continue
+                    t = type(reply)
+                    if t is bytes:
+                        append(b"$%d\r\n%b\r\n" % (len(reply), reply))
+                    elif t is int:
+                        append(b":%d\r\n" % reply)
+                    elif reply is OK and c.cmd_name != "quit":
+                        append(b"+OK\r\n")
+                    elif reply is None:
+                        append(_NULL[c.resp])
+                    elif not self._reply(reply):
+                        break
+                    continue
                 try:
-                    argv, nxt = parse_request(buf, pos, c.authenticated, max_bulk)
+                    argv, nxt = parse_request(buf, pos, c.authenticated,
+                                               e.config.proto_max_bulk_len)
                 except ProtocolError as exc:
-                    out.append(b"-ERR Protocol error: %b\r\n" % str(exc).encode("latin-1"))
+                    append(b"-ERR Protocol error: %b\r\n" % str(exc).encode("latin-1"))
                     self.closing = True
                     pos = n
                     break
@@ -391,37 +506,43 @@ class RespConnection(asyncio.Protocol):
                 pos = nxt
                 if not argv:
                     continue
-                if conv:
+                if type(buf) is not bytes:
                     argv = [bytes(a) for a in argv]
                 self.pos = pos
-                try:
-                    if not self._run(argv):
-                        break
-                except Exception as exc:  # an engine bug: report it, drop this client only
-                    self.server.internal_errors.append((argv, exc))
-                    out.append(b"-ERR lab internal error: %b\r\n"
-                               % repr(exc).replace("\r", " ").replace("\n", " ").encode())
-                    self.closing = True
+                if not self._run(argv):
                     break
+        except Exception as exc:  # an engine bug: report it, drop this client only
+            self.server.internal_errors.append((argv, exc))
+            append(b"-ERR lab internal error: %b\r\n"
+                   % repr(exc).replace("\r", " ").replace("\n", " ").encode())
+            self.closing = True
+            fast = False
         finally:
             self.processing = False
             if pos >= n:
+                # keep the hiredis reader only if it consumed exactly what was fed
+                self.reader = reader if fast else None
                 self.buf = b""
-                self.pos = 0
                 self.need = 0
-            elif pos:
-                if type(buf) is bytes:
-                    self.buf = buf[pos:]
-                else:
-                    del buf[:pos]
-                self.pos = 0
-                self.need = max(0, self.need)
             else:
-                self.pos = 0
+                self.reader = None
+                if pos:
+                    if type(buf) is bytes:
+                        self.buf = buf[pos:]
+                    else:
+                        del buf[:pos]
+                    self.need = max(0, self.need)
+            self.pos = 0
             if e.blocked_clients:
                 handle_blocked_timeouts(e)
             e.before_sleep()
-            self._flush()
+            if out:
+                data = b"".join(out) if len(out) > 1 else out[0]
+                out.clear()
+                if self.transport is not None:
+                    self.transport.write(data)
+            if self.closing and self.transport is not None:
+                self.transport.close()
 
     def _run(self, argv: list[bytes]) -> bool:
         """Run one command; False when the connection must stop reading requests
@@ -436,6 +557,13 @@ class RespConnection(asyncio.Protocol):
                 c.bstate.argv = argv
         else:
             reply = c._execute_in_multi(argv)
+        return self._reply(reply)
+
+    def _reply(self, reply) -> bool:
+        """After a command: serve clients blocked on keys it made ready, queue its reply
+        (CLIENT REPLY OFF/SKIP), then any MONITOR line about it; False as in ``_run``."""
+        c = self.client
+        e = self.engine
         if e.ready_keys:
             e.handle_clients_blocked_on_keys()
         if reply is BLOCKED:
@@ -449,15 +577,7 @@ class RespConnection(asyncio.Protocol):
                 rf = (rf | REPLY_SKIP) & ~REPLY_SKIP_NEXT
             c.reply_flags = rf
         else:
-            t = type(reply)
-            if t is bytes:
-                self.out.append(b"$%d\r\n%b\r\n" % (len(reply), reply))
-            elif reply is OK:
-                self.out.append(b"+OK\r\n")
-            elif t is int:
-                self.out.append(b":%d\r\n" % reply)
-            else:
-                self._encode(reply)
+            self._encode(reply)
         if self.after:
             self.out.extend(self.after)
             self.after.clear()
