@@ -15,14 +15,11 @@ so MULTI/WATCH state never leaks between them.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from typing import Any
 
 import redis
 from redis._parsers.base import BaseParser
-from redis.client import EMPTY_RESPONSE, NEVER_DECODE, Pipeline, PubSub
+from redis.client import EMPTY_RESPONSE, NEVER_DECODE, Pipeline
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ExecAbortError, ResponseError, WatchError
 
@@ -41,7 +38,7 @@ from .engine.reply import (
     format_double,
 )
 
-__all__ = ["LabPipeline", "LabPubSub", "LabRedis", "connect"]
+__all__ = ["LabPipeline", "LabRedis", "connect"]
 
 
 def _error(err: ReplyError):
@@ -234,10 +231,6 @@ class LabRedis(redis.Redis):
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> LabPipeline:
         return LabPipeline(self, transaction, shard_hint)
 
-    def pubsub(self, **kwargs: Any) -> LabPubSub:
-        """redis-py's ``PubSub`` on an engine connection of its own (see ``LabPubSub``)."""
-        return LabPubSub(self, **kwargs)
-
     def close(self) -> None:
         for c in [self._lab_conn, *self._lab_free]:
             c.close()
@@ -356,183 +349,6 @@ class LabPipeline(Pipeline):
                     r = cb(r, **options)
             data.append(r)
         return data
-
-
-class LabPubSub(PubSub):
-    """redis-py's ``PubSub`` whose "socket" is an engine connection of its own.
-
-    Everything the server would write to a subscriber's socket lands, in order, in one
-    inbox: the replies of the commands this object sends (one entry per reply, so
-    ``SUBSCRIBE a b`` gives two confirmations) and the messages other clients publish
-    (``Client.push_sink``). ``parse_response`` pops the inbox the way redis-py reads
-    the socket, and everything above it (``get_message``, ``listen``, ``handle_message``,
-    handlers, ``run_in_thread``, the ``channels``/``patterns`` bookkeeping) is redis-py's
-    own code, so messages are the same dicts a real server produces.
-
-    Blocking reads (``listen()``, ``get_message(timeout=None)``) wait, without spinning,
-    until a message arrives from another thread (a publisher thread, ``lab.serve``'s
-    RESP server, ...). In process, only another thread can publish while this one
-    waits: when no other thread is alive, a blocking read that finds the inbox empty
-    returns at once (``get_message`` returns None, ``listen()`` ends) instead of
-    waiting forever. ``get_message(timeout=t)`` waits at most ``t`` seconds.
-    """
-
-    _WAIT_SLICE = 0.05  # s: a blocking read rechecks, this often, that a publisher exists
-
-    def __init__(self, parent: LabRedis, **kwargs: Any):
-        self._lab_parent = parent
-        self._lab_inbox: deque = deque()  # (converted reply, is_push)
-        self._lab_cond = threading.Condition(threading.Lock())
-        self._lab_idle = False
-        self._lab_health_interval = parent.connection_pool.connection_kwargs.get(
-            "health_check_interval", 0) or 0
-        self._lab_next_health_check = 0.0
-        self.connection = None
-        super().__init__(parent.connection_pool, event_dispatcher=parent._event_dispatcher,
-                         **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<lab.LabPubSub engine={self._lab_parent.engine!r}>"
-
-    # -- the "socket" --------------------------------------------------------------------
-    def _lab_receive(self, reply) -> None:
-        """Queue what the server would write: ``Push`` messages, command replies."""
-        parent = self._lab_parent
-        decode, resp3 = parent._lab_decode, parent._lab_resp3
-        items = reply if type(reply) is ReplySeq else (reply,)
-        with self._lab_cond:
-            for r in items:
-                if r is NO_REPLY:
-                    continue
-                self._lab_inbox.append((_convert(r, decode, resp3), type(r) is Push))
-            self._lab_cond.notify_all()
-
-    def _lab_connect(self) -> Client:
-        c = self._lab_parent._lab_new_connection()
-        c.push_sink = self._lab_receive
-        self.connection = c
-        self._lab_next_health_check = time.monotonic() + self._lab_health_interval
-        return c
-
-    def _lab_connection(self) -> Client:
-        """The engine connection; a killed one (CLIENT KILL) is replaced and the
-        subscriptions replayed, as redis-py's reconnect + ``on_connect`` do."""
-        c = self.connection
-        if c is None:
-            return self._lab_connect()
-        if c.closed:
-            c.push_sink = None
-            c = self._lab_connect()
-            self.on_connect(c)
-        return c
-
-    def execute_command(self, *args: Any) -> None:
-        """Send a command; its reply is read later by ``get_message``/``listen``."""
-        if not self.subscribed:
-            self.clean_health_check_responses()
-        conn = self._lab_connection()
-        with self._lock:
-            reply = conn.execute(_encode_args(args))
-            self._lab_next_health_check = time.monotonic() + self._lab_health_interval
-            self._lab_receive(reply)
-
-    def clean_health_check_responses(self) -> None:
-        with self._lab_cond:
-            inbox = self._lab_inbox
-            while self.health_check_response_counter > 0 and inbox:
-                response, _ = inbox[0]
-                if not self.is_health_check_response(response):
-                    raise redis.exceptions.PubSubError(
-                        "A non health check response was cleaned by execute_command: "
-                        f"{response}")
-                inbox.popleft()
-                self.health_check_response_counter -= 1
-
-    def check_health(self) -> None:
-        if self.connection is None:
-            raise RuntimeError("pubsub connection not set: "
-                               "did you forget to call subscribe() or psubscribe()?")
-        if self._lab_health_interval and time.monotonic() > self._lab_next_health_check:
-            conn = self._lab_connection()
-            self._lab_receive(conn.execute([b"PING", self.health_check_response_b]))
-            self._lab_next_health_check = time.monotonic() + self._lab_health_interval
-            self.health_check_response_counter += 1
-
-    @staticmethod
-    def _lab_other_threads() -> bool:
-        return threading.active_count() > 1
-
-    def parse_response(self, block: bool = True, timeout: float = 0):
-        if self.connection is None:
-            raise RuntimeError("pubsub connection not set: "
-                               "did you forget to call subscribe() or psubscribe()?")
-        if self.connection.closed:
-            self._lab_connection()
-        self.check_health()
-        self._lab_idle = False
-        cond = self._lab_cond
-        with cond:
-            inbox = self._lab_inbox
-            if not inbox:
-                if block:
-                    while not inbox:
-                        if not self._lab_other_threads():
-                            self._lab_idle = True
-                            return None
-                        cond.wait(self._WAIT_SLICE)
-                elif timeout and timeout > 0:
-                    deadline = time.monotonic() + timeout
-                    while not inbox:
-                        left = deadline - time.monotonic()
-                        if left <= 0:
-                            break
-                        cond.wait(left)
-                if not inbox:
-                    return None
-            response, is_push = inbox.popleft()
-        if isinstance(response, Exception):
-            raise response  # redis-py's read_response raises error replies
-        if is_push and self._lab_parent._lab_resp3 and self.push_handler_func is not None:
-            response = self.push_handler_func(response)  # RESP3 parser's push handler
-        if self.is_health_check_response(response):
-            self.health_check_response_counter -= 1
-            return None
-        return response
-
-    def get_message(self, ignore_subscribe_messages: bool = False,
-                    timeout: float | None = 0.0):
-        if timeout is None and not self.subscribed and not self._lab_other_threads():
-            return None  # redis-py would wait forever for a subscription from another thread
-        return super().get_message(ignore_subscribe_messages, timeout)
-
-    get_sharded_message = get_message
-
-    def listen(self):
-        "Listen for messages on channels this client has been subscribed to"
-        while self.subscribed:
-            response = self.parse_response(block=True)
-            if response is None and self._lab_idle:
-                return  # nothing pending and no other thread could ever publish
-            response = self.handle_message(response)
-            if response is not None:
-                yield response
-
-    def reset(self) -> None:
-        conn = self.connection
-        if conn is not None:
-            conn.push_sink = None
-            conn.close()  # drops its subscriptions, as a closed socket does
-            self.connection = None
-        with self._lab_cond:
-            self._lab_inbox.clear()
-        self.health_check_response_counter = 0
-        self.channels = {}
-        self.pending_unsubscribe_channels = set()
-        self.shard_channels = {}
-        self.pending_unsubscribe_shard_channels = set()
-        self.patterns = {}
-        self.pending_unsubscribe_patterns = set()
-        self.subscribed_event.clear()
 
 
 def connect(engine: Engine | None = None, *, url: str | None = None,
